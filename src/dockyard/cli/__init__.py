@@ -1,0 +1,89 @@
+"""The ``dockyard`` command line: one thin module per command, imported only when it runs.
+
+Each command module exposes a click command named ``command``; it parses options, calls into
+``build``/``update``/``image``/``dockerfile``, and renders results. Expected failures are
+:class:`dockyard.errors.DockyardError`; :func:`main` turns each into one line on stderr and its
+documented exit code. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import NoReturn
+
+import click
+
+from dockyard import __version__
+from dockyard.cli._app import Application
+from dockyard.errors import DockyardError
+from dockyard.secrets import redact
+
+__all__ = ["cli", "main"]
+
+# Explicit registry of commands: name -> module under dockyard.cli. No magic discovery.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("dockyard.cli.build", "Clone a git repository, build its Dockerfile, tag and push."),
+    "demo": ("dockyard.cli.demo", "Create a sample repository, build it and push it locally."),
+    "lint": ("dockyard.cli.lint", "Check Dockerfiles against hadolint's and dockyard's rules."),
+    "inspect": ("dockyard.cli.inspect", "Show an image's layers, history and wasted space."),
+    "compare": ("dockyard.cli.compare", "Compare two images layer by layer."),
+    "optimize": ("dockyard.cli.optimize", "Apply the safe fixes, build before/after, prove it."),
+    "watch": ("dockyard.cli.watch", "Keep running containers on the newest image of their tag."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use, so ``dockyard lint`` starts fast."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name, (module, _) in COMMANDS.items() if _available(module))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None or not _available(entry[0]):
+            return None
+        module = importlib.import_module(entry[0])
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dockyard")
+@click.option("-v", "--verbose", count=True, help="More detail in logs (repeatable).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int) -> None:
+    """dockyard: from git push to a small, non-root, up-to-date running container."""
+    ctx.obj = Application(verbosity=verbose)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point of the console script: one line and a documented exit code per failure."""
+    try:
+        result = cli.main(args=argv, prog_name="dockyard", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("dockyard: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+    except DockyardError as exc:
+        click.echo(f"dockyard: error: {redact(str(exc))}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("dockyard: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)

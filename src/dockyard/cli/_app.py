@@ -1,0 +1,56 @@
+"""The one object every command receives on the click context."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import IO, NoReturn
+
+from rich.console import Console
+
+from dockyard.errors import DockyardError
+from dockyard.secrets import redact
+
+__all__ = ["Application", "abort"]
+
+
+@dataclass
+class Application:
+    """Output streams and environment, injected so output tests compare exact strings."""
+
+    verbosity: int = 0
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    def __post_init__(self) -> None:
+        self.console = Console(file=self.stdout, highlight=False, soft_wrap=True)
+        self.err_console = Console(file=self.stderr, highlight=False, soft_wrap=True)
+        level = logging.WARNING - 10 * self.verbosity
+        logging.basicConfig(
+            level=max(level, logging.DEBUG),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=self.stderr,
+        )
+
+    @property
+    def interactive(self) -> bool:
+        """A live display only on a terminal; plain lines in CI, pipes and logs."""
+        return self.stderr.isatty() and self.environ.get("CI", "").lower() not in ("1", "true")
+
+    def say(self, message: str) -> None:
+        """A progress or status line for a person (stderr, so stdout stays machine-readable)."""
+        self.err_console.print(redact(message), markup=False)
+
+    def print(self, text: str) -> None:
+        self.stdout.write(redact(text) + ("" if text.endswith("\n") else "\n"))
+        self.stdout.flush()
+
+
+def abort(message: str, code: int = 1) -> NoReturn:
+    """Stop the command with one line and ``code``: for expected failures found in the CLI layer."""
+    error = DockyardError(message)
+    error.exit_code = code
+    raise error

@@ -1,0 +1,143 @@
+"""The one error tree of dockyard.
+
+Every failure a user can meet is a :class:`DockyardError` subclass; each carries the exit code the
+CLI returns for it, and a message that is one line: what went wrong, why, what to do. Errors of
+libraries (docker SDK, httpx, git) are translated at the boundary with ``raise X(...) from exc``,
+so nothing above ``engine/``, ``registry/`` or ``build/`` ever sees a foreign exception.
+
+    DockyardError                       exit 1
+    +-- UsageError                      exit 2   bad arguments or options
+    +-- ConfigError                     exit 2   unreadable config (docker config, .hadolint.yaml)
+    +-- EngineError                     exit 3   the Docker/Podman engine
+    |   +-- EngineUnavailable           exit 3   no engine answers at DOCKER_HOST
+    |   +-- ImageNotFound               exit 4   no such image in the engine
+    |   +-- ContainerNotFound           exit 4   no such container
+    +-- RegistryError                   exit 5   an OCI registry
+    |   +-- RegistryUnavailable         exit 5   unreachable, timed out, 5xx, garbage
+    |   +-- AuthenticationError         exit 6   credentials missing or refused
+    |   +-- ManifestNotFound            exit 4   unknown repository, tag or digest
+    |   +-- DigestMismatch              exit 7   content does not match its digest (provenance)
+    +-- SourceError                     exit 8   git: unknown repository or ref, refused URL
+    +-- DockerfileError                 exit 9   no Dockerfile, or a syntax error (file:line)
+    +-- BuildError                      exit 10  the build itself failed (carries the log tail)
+    +-- UpdateError                     exit 11  watch could not update or roll back a container
+    +-- AnalysisError                   exit 12  an image or archive could not be analysed
+
+Secrets never appear in messages: code that builds a message from user input that may carry
+credentials passes it through :func:`dockyard.secrets.redact` first.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AnalysisError",
+    "AuthenticationError",
+    "BuildError",
+    "ConfigError",
+    "ContainerNotFound",
+    "DigestMismatch",
+    "DockerfileError",
+    "DockyardError",
+    "EngineError",
+    "EngineUnavailable",
+    "ImageNotFound",
+    "ManifestNotFound",
+    "RegistryError",
+    "RegistryUnavailable",
+    "SourceError",
+    "UpdateError",
+    "UsageError",
+]
+
+
+class DockyardError(Exception):
+    """Base of every error dockyard reports to a user."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(DockyardError):
+    exit_code = 2
+
+
+class ConfigError(DockyardError):
+    exit_code = 2
+
+
+class EngineError(DockyardError):
+    exit_code = 3
+
+
+class EngineUnavailable(EngineError):
+    exit_code = 3
+
+
+class ImageNotFound(EngineError):
+    exit_code = 4
+
+
+class ContainerNotFound(EngineError):
+    exit_code = 4
+
+
+class RegistryError(DockyardError):
+    exit_code = 5
+
+
+class RegistryUnavailable(RegistryError):
+    exit_code = 5
+
+
+class AuthenticationError(RegistryError):
+    exit_code = 6
+
+
+class ManifestNotFound(RegistryError):
+    exit_code = 4
+
+
+class DigestMismatch(RegistryError):
+    exit_code = 7
+
+
+class SourceError(DockyardError):
+    exit_code = 8
+
+
+class DockerfileError(DockyardError):
+    """A missing Dockerfile or a syntax error; ``path`` and ``line`` locate it when known."""
+
+    exit_code = 9
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        super().__init__(where + message)
+        self.path = path
+        self.line = line
+
+
+class BuildError(DockyardError):
+    """The build failed; ``log_tail`` holds the last lines of the build log as evidence."""
+
+    exit_code = 10
+
+    def __init__(self, message: str, *, log_tail: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.log_tail = log_tail or []
+
+
+class UpdateError(DockyardError):
+    exit_code = 11
+
+
+class AnalysisError(DockyardError):
+    exit_code = 12
