@@ -20,7 +20,7 @@ RUN python3 -m venv /opt/dockyard \
 FROM ${BASE_IMAGE}
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates openssh-client \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
  && useradd --system --uid 10001 --create-home --home-dir /home/dockyard dockyard
 COPY --from=build /opt/dockyard /opt/dockyard
 ENV PATH=/opt/dockyard/bin:$PATH \
