@@ -1,0 +1,377 @@
+"""Containers and images as ``watch`` sees them: list, inspect, recreate, rename, stop, start.
+
+This is the only module through which ``dockyard watch`` talks to the engine. Recreating a
+container follows the rule watchtower proved over years: rebuild the create request from the
+container's inspect data, keeping only what differs from the old image's defaults (env, command,
+entrypoint, labels, volumes, exposed ports, working dir, user, healthcheck), so the new image's
+own defaults apply; the host config is kept whole. Unlike watchtower, anonymous volumes are
+re-attached by name so their data survives the update, and ``network_mode: container:<id>``
+is rewritten to the referenced container's name so it follows a recreated dependency.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker.errors
+import requests.exceptions
+
+from dockyard.engine._client import Engine, translate_errors
+from dockyard.errors import ContainerNotFound, EngineError, ImageNotFound
+
+__all__ = [
+    "ContainerInfo",
+    "ExecResult",
+    "ImageInfo",
+    "container_create_config",
+    "create_container",
+    "exec_in_container",
+    "find_container",
+    "image_info",
+    "list_containers",
+    "pull_image",
+    "remove_container",
+    "remove_image_if_unused",
+    "rename_container",
+    "start_container",
+    "stop_container",
+]
+
+# Endpoint fields that are runtime state, not configuration.
+_ENDPOINT_KEEP = ("IPAMConfig", "Links", "Aliases", "DriverOpts")
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """An image in the engine: its id, where it came from, and its default config."""
+
+    id: str
+    repo_tags: tuple[str, ...]
+    repo_digests: tuple[str, ...]
+    config: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ContainerInfo:
+    """One container's inspect data, with the fields ``watch`` decides on pulled out."""
+
+    id: str
+    name: str
+    image_ref: str  # Config.Image: the reference the container was created from
+    image_id: str
+    status: str  # created, running, restarting, exited, paused, dead
+    labels: Mapping[str, str]
+    health: str | None  # None without a healthcheck; starting, healthy, unhealthy
+    attrs: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+    @property
+    def has_healthcheck(self) -> bool:
+        test = (self.attrs.get("Config") or {}).get("Healthcheck") or {}
+        tests = test.get("Test") or []
+        return bool(tests) and tests[0] != "NONE"
+
+    @property
+    def exit_code(self) -> int:
+        return int((self.attrs.get("State") or {}).get("ExitCode") or 0)
+
+    @classmethod
+    def from_attrs(cls, attrs: Mapping[str, Any]) -> ContainerInfo:
+        state = attrs.get("State") or {}
+        health = (state.get("Health") or {}).get("Status") or None
+        config = attrs.get("Config") or {}
+        return cls(
+            id=str(attrs["Id"]),
+            name=str(attrs.get("Name", "")).lstrip("/"),
+            image_ref=str(config.get("Image", "")),
+            image_id=str(attrs.get("Image", "")),
+            status=str(state.get("Status", "unknown")),
+            labels=dict(config.get("Labels") or {}),
+            health=health,
+            attrs=attrs,
+        )
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    exit_code: int
+    output: str
+
+
+def list_containers(engine: Engine, *, all_states: bool = True) -> list[ContainerInfo]:
+    """Inspect every container (one list call, then one inspect per container)."""
+    with translate_errors("listing containers"):
+        summaries = engine.sdk.api.containers(all=all_states)
+    found: list[ContainerInfo] = []
+    for summary in summaries:
+        try:
+            found.append(find_container(engine, ref=str(summary["Id"])))
+        except ContainerNotFound:
+            continue  # removed between list and inspect
+    return found
+
+
+def find_container(engine: Engine, *, ref: str) -> ContainerInfo:
+    """Inspect one container by id or name; :class:`ContainerNotFound` when it is gone."""
+    try:
+        with translate_errors(f"inspecting container {ref}"):
+            attrs = engine.sdk.api.inspect_container(ref)
+    except EngineError as exc:
+        if isinstance(exc.__cause__, docker.errors.NotFound):
+            raise ContainerNotFound(f"no container named {ref}") from exc
+        raise
+    return ContainerInfo.from_attrs(attrs)
+
+
+def image_info(engine: Engine, *, ref: str) -> ImageInfo | None:
+    """The engine's image for ``ref`` (name or id), or None when it has none."""
+    try:
+        with translate_errors(f"inspecting image {ref}"):
+            attrs = engine.sdk.api.inspect_image(ref)
+    except EngineError as exc:
+        if isinstance(exc.__cause__, docker.errors.NotFound):
+            return None
+        raise
+    return ImageInfo(
+        id=str(attrs["Id"]),
+        repo_tags=tuple(attrs.get("RepoTags") or ()),
+        repo_digests=tuple(attrs.get("RepoDigests") or ()),
+        config=dict(attrs.get("Config") or {}),
+    )
+
+
+def pull_image(
+    engine: Engine, *, ref: str, auth: Mapping[str, str] | None = None
+) -> ImageInfo:
+    """Pull ``ref`` (``repo:tag``); ``auth`` is ``{"username", "password"}`` for the engine."""
+    repository, tag = _split_tag(ref)
+    with translate_errors(f"pulling {ref}"):
+        engine.sdk.api.pull(repository, tag=tag, auth_config=dict(auth) if auth else None)
+    info = image_info(engine, ref=ref)
+    if info is None:
+        raise ImageNotFound(f"{ref} is not in the engine after pulling it")
+    return info
+
+
+def _split_tag(ref: str) -> tuple[str, str]:
+    name = ref.split("@", 1)[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        return name[:colon], name[colon + 1 :]
+    return name, "latest"
+
+
+def stop_container(
+    engine: Engine, *, ref: str, timeout: int, signal: str | None = None
+) -> None:
+    """Stop with the container's own stop signal (or ``signal``), SIGKILL after ``timeout``."""
+    with translate_errors(f"stopping {ref}"):
+        if signal:
+            try:
+                engine.sdk.api.kill(ref, signal=signal)
+            except docker.errors.APIError as exc:
+                if "is not running" not in str(exc):
+                    raise
+                return
+            try:
+                engine.sdk.api.wait(ref, timeout=timeout)
+            except requests.exceptions.RequestException:  # the wait timed out: SIGKILL it
+                engine.sdk.api.stop(ref, timeout=0)
+        else:
+            engine.sdk.api.stop(ref, timeout=timeout)
+
+
+def start_container(engine: Engine, *, ref: str) -> None:
+    with translate_errors(f"starting {ref}"):
+        engine.sdk.api.start(ref)
+
+
+def rename_container(engine: Engine, *, ref: str, new_name: str) -> None:
+    with translate_errors(f"renaming {ref} to {new_name}"):
+        engine.sdk.api.rename(ref, new_name)
+
+
+def remove_container(engine: Engine, *, ref: str) -> None:
+    """Remove a container (forcefully); its named and anonymous volumes stay."""
+    try:
+        with translate_errors(f"removing {ref}"):
+            engine.sdk.api.remove_container(ref, force=True, v=False)
+    except EngineError as exc:
+        if isinstance(exc.__cause__, docker.errors.NotFound):
+            return
+        raise
+
+
+def remove_image_if_unused(engine: Engine, *, image_id: str) -> bool:
+    """Remove an image no container uses any more; False when something still needs it."""
+    with translate_errors("listing containers"):
+        users = engine.sdk.api.containers(all=True, filters={"ancestor": image_id})
+    if users:
+        return False
+    try:
+        with translate_errors(f"removing image {image_id[:19]}"):
+            engine.sdk.api.remove_image(image_id, force=True, noprune=False)
+    except EngineError:
+        return False
+    return True
+
+
+def exec_in_container(
+    engine: Engine, *, ref: str, command: str, timeout: float
+) -> ExecResult:
+    """Run a lifecycle hook (``sh -c command``) in a running container, bounded by ``timeout``."""
+    with translate_errors(f"running a hook in {ref}"):
+        exec_id = engine.sdk.api.exec_create(ref, ["sh", "-c", command])["Id"]
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        future = pool.submit(engine.sdk.api.exec_start, exec_id)
+        try:
+            with translate_errors(f"running a hook in {ref}"):
+                output = future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            return ExecResult(exit_code=-1, output=f"timed out after {timeout:g}s")
+        with translate_errors(f"reading a hook's result in {ref}"):
+            code = engine.sdk.api.exec_inspect(exec_id).get("ExitCode")
+    finally:
+        pool.shutdown(wait=False)
+    text = output.decode(errors="replace") if isinstance(output, bytes) else str(output)
+    return ExecResult(exit_code=int(code if code is not None else -1), output=text.strip())
+
+
+def container_create_config(
+    *,
+    container: ContainerInfo,
+    image_config: Mapping[str, Any] | None,
+    image_ref: str,
+    names_by_id: Mapping[str, str],
+) -> dict[str, Any]:
+    """The create request that reproduces ``container`` on ``image_ref``.
+
+    ``image_config`` is the config of the image the container was created from (None when that
+    image is gone: then every value is kept as an override).
+    """
+    attrs = container.attrs
+    config = copy.deepcopy(dict(attrs.get("Config") or {}))
+    defaults = dict(image_config or {})
+    _drop_image_defaults(config, defaults)
+    if config.get("Hostname") == container.id[:12]:
+        config.pop("Hostname")
+    config.pop("MacAddress", None)
+    config["Image"] = image_ref
+    host = copy.deepcopy(dict(attrs.get("HostConfig") or {}))
+    host["Links"] = _links_for_create(host.get("Links"))
+    mode = str(host.get("NetworkMode") or "")
+    if mode.startswith("container:"):
+        target = mode.split(":", 1)[1]
+        host["NetworkMode"] = "container:" + names_by_id.get(target, target)
+    host["Binds"] = _binds_with_anonymous_volumes(attrs, host)
+    config["HostConfig"] = host
+    config["NetworkingConfig"] = {"EndpointsConfig": endpoints_for_create(container)}
+    return config
+
+
+def _drop_image_defaults(config: dict[str, Any], defaults: Mapping[str, Any]) -> None:
+    image_env = set(defaults.get("Env") or [])
+    config["Env"] = [e for e in config.get("Env") or [] if e not in image_env] or None
+    image_labels = defaults.get("Labels") or {}
+    labels = {k: v for k, v in (config.get("Labels") or {}).items() if image_labels.get(k) != v}
+    config["Labels"] = labels
+    for key in ("Volumes", "ExposedPorts"):
+        image_keys = set((defaults.get(key) or {}).keys())
+        kept = {k: v for k, v in (config.get(key) or {}).items() if k not in image_keys}
+        config[key] = kept or None
+    if (config.get("Entrypoint") or None) == (defaults.get("Entrypoint") or None):
+        config["Entrypoint"] = None
+        if (config.get("Cmd") or None) == (defaults.get("Cmd") or None):
+            config["Cmd"] = None
+    for key in ("WorkingDir", "User", "StopSignal"):
+        if config.get(key) == defaults.get(key):
+            config.pop(key, None)
+    if config.get("Healthcheck") == defaults.get("Healthcheck"):
+        config.pop("Healthcheck", None)
+    if config.get("OnBuild") == defaults.get("OnBuild"):
+        config.pop("OnBuild", None)
+
+
+def _links_for_create(links: Sequence[str] | None) -> list[str] | None:
+    """Inspect shows ``/db:/web/alias``; create wants ``db:alias``."""
+    if not links:
+        return None
+    result = []
+    for link in links:
+        name, _, alias = link.partition(":")
+        result.append(f"{name.lstrip('/')}:{alias.rsplit('/', 1)[-1]}")
+    return result
+
+
+def _binds_with_anonymous_volumes(
+    attrs: Mapping[str, Any], host: Mapping[str, Any]
+) -> list[str] | None:
+    """Keep anonymous volumes attached by name, so their data survives the recreate."""
+    binds = list(host.get("Binds") or [])
+    declared = {str(m.get("Target")) for m in host.get("Mounts") or []}
+    declared |= {b.split(":")[1] for b in binds if ":" in b}
+    for mount in attrs.get("Mounts") or []:
+        if mount.get("Type") != "volume" or mount.get("Destination") in declared:
+            continue
+        mode = "rw" if mount.get("RW", True) else "ro"
+        binds.append(f"{mount['Name']}:{mount['Destination']}:{mode}")
+    return binds or None
+
+
+def endpoints_for_create(container: ContainerInfo) -> dict[str, dict[str, Any]]:
+    """Networks with aliases and static addresses, without the runtime-only fields."""
+    mode = str((container.attrs.get("HostConfig") or {}).get("NetworkMode") or "")
+    if mode in ("host", "none") or mode.startswith("container:"):
+        return {}
+    networks = (container.attrs.get("NetworkSettings") or {}).get("Networks") or {}
+    short_id = container.id[:12]
+    endpoints: dict[str, dict[str, Any]] = {}
+    for name, settings in networks.items():
+        endpoint = {k: copy.deepcopy(settings[k]) for k in _ENDPOINT_KEEP if settings.get(k)}
+        aliases = [a for a in endpoint.get("Aliases") or [] if a != short_id]
+        if aliases:
+            endpoint["Aliases"] = aliases
+        else:
+            endpoint.pop("Aliases", None)
+        endpoints[name] = endpoint
+    return endpoints
+
+
+def create_container(engine: Engine, *, name: str, config: Mapping[str, Any]) -> str:
+    """Create ``name`` from a :func:`container_create_config` request; returns the new id.
+
+    The container is created on its first network, then connected to the others one by one,
+    as the API accepts a single endpoint at create time on older engines.
+    """
+    request = copy.deepcopy(dict(config))
+    endpoints: dict[str, Any] = request.pop("NetworkingConfig", {}).get("EndpointsConfig", {})
+    first = dict(list(endpoints.items())[:1])
+    request["NetworkingConfig"] = {"EndpointsConfig": first}
+    with translate_errors(f"creating {name}"):
+        created = engine.sdk.api.create_container_from_config(request, name)
+    new_id = str(created["Id"])
+    try:
+        for network, endpoint in list(endpoints.items())[1:]:
+            with translate_errors(f"connecting {name} to {network}"):
+                engine.sdk.api.connect_container_to_network(
+                    new_id,
+                    network,
+                    aliases=endpoint.get("Aliases"),
+                    links=endpoint.get("Links"),
+                    ipv4_address=(endpoint.get("IPAMConfig") or {}).get("IPv4Address"),
+                    ipv6_address=(endpoint.get("IPAMConfig") or {}).get("IPv6Address"),
+                    driver_opt=endpoint.get("DriverOpts"),
+                )
+    except EngineError:
+        remove_container(engine, ref=new_id)
+        raise
+    return new_id
