@@ -147,9 +147,7 @@ def image_info(engine: Engine, *, ref: str) -> ImageInfo | None:
     )
 
 
-def pull_image(
-    engine: Engine, *, ref: str, auth: Mapping[str, str] | None = None
-) -> ImageInfo:
+def pull_image(engine: Engine, *, ref: str, auth: Mapping[str, str] | None = None) -> ImageInfo:
     """Pull ``ref`` (``repo:tag``); ``auth`` is ``{"username", "password"}`` for the engine."""
     repository, tag = _split_tag(ref)
     with translate_errors(f"pulling {ref}"):
@@ -169,9 +167,7 @@ def _split_tag(ref: str) -> tuple[str, str]:
     return name, "latest"
 
 
-def stop_container(
-    engine: Engine, *, ref: str, timeout: int, signal: str | None = None
-) -> None:
+def stop_container(engine: Engine, *, ref: str, timeout: int, signal: str | None = None) -> None:
     """Stop with the container's own stop signal (or ``signal``), SIGKILL after ``timeout``."""
     with translate_errors(f"stopping {ref}"):
         if signal:
@@ -224,9 +220,7 @@ def remove_image_if_unused(engine: Engine, *, image_id: str) -> bool:
     return True
 
 
-def exec_in_container(
-    engine: Engine, *, ref: str, command: str, timeout: float
-) -> ExecResult:
+def exec_in_container(engine: Engine, *, ref: str, command: str, timeout: float) -> ExecResult:
     """Run a lifecycle hook (``sh -c command``) in a running container, bounded by ``timeout``."""
     with translate_errors(f"running a hook in {ref}"):
         exec_id = engine.sdk.api.exec_create(ref, ["sh", "-c", command])["Id"]

@@ -1,0 +1,359 @@
+"""One watch cycle: select, check, pull, replace in dependency order, report.
+
+The order of a cycle: pre-check hooks; one HEAD per unique reference; pull what changed (once per
+reference); pre-update hooks (75 skips); the containers that depend on a replaced one are
+recreated too; replacements run in dependency order, one at a time with ``rolling_restart``, or
+all stopped first (dependents before their dependencies) and then all started (dependencies
+first); dockyard's own container goes last, by hand-over; cleanup; post-check hooks.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dockyard.engine import (
+    ContainerInfo,
+    Engine,
+    container_create_config,
+    image_info,
+    list_containers,
+    pull_image,
+    remove_image_if_unused,
+)
+from dockyard.errors import DockyardError
+from dockyard.update._check import Backoff, CheckResult, DigestSource, check_references
+from dockyard.update._handoff import hand_over
+from dockyard.update._hooks import SKIP_UPDATE, run_hook
+from dockyard.update._labels import label_bool, label_value
+from dockyard.update._order import dependents_of, in_dependency_order
+from dockyard.update._replace import Outcome, Replacement, ReplaceSettings
+from dockyard.update._report import ContainerResult, CycleReport, Status
+from dockyard.update._select import Selection, select_containers
+
+__all__ = ["WatchSettings", "Watcher"]
+
+log = logging.getLogger("dockyard.watch")
+TEMP_MARK = "-dockyard-old-"
+AuthLookup = Callable[[str], Mapping[str, str] | None]
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    state_dir: Path
+    selection: Selection = field(default_factory=Selection)
+    monitor_only: bool = False
+    no_pull: bool = False
+    cleanup: bool = False
+    rolling_restart: bool = False
+    replace: ReplaceSettings = field(default_factory=ReplaceSettings)
+    workers: int = 8
+    own_id: str | None = None
+
+
+@dataclass
+class _Candidate:
+    container: ContainerInfo
+    new_image_id: str
+    reason: str | None = None  # why it is replaced when it is a dependent
+
+
+class Watcher:
+    """Runs cycles against one engine; keeps the registry backoff between cycles."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        source: DigestSource,
+        settings: WatchSettings,
+        auth_for: AuthLookup | None = None,
+    ) -> None:
+        self.engine = engine
+        self.source = source
+        self.settings = settings
+        self.auth_for = auth_for or (lambda _ref: None)
+        self.backoff = Backoff()
+
+    def run_cycle(self, *, images: Sequence[str] = ()) -> CycleReport:
+        started = time.monotonic()
+        report = CycleReport()
+        everything = list_containers(self.engine)
+        selected = self._select(everything, images)
+        for container in selected:
+            if container.running:
+                run_hook(self.engine, container=container, hook="pre-check")
+        stale = self._find_stale(selected, report)
+        self._replace_all(stale, everything, selected, report)
+        for container in selected:
+            if container.running:
+                run_hook(self.engine, container=container, hook="post-check")
+        report.results.sort(key=lambda r: r.name)
+        report.duration = time.monotonic() - started
+        return report
+
+    # -- selection and checking -------------------------------------------------------------
+
+    def _select(
+        self, everything: list[ContainerInfo], images: Sequence[str]
+    ) -> list[ContainerInfo]:
+        chosen = select_containers(
+            (c for c in everything if TEMP_MARK not in c.name),
+            selection=self.settings.selection,
+        )
+        if images:
+            chosen = [c for c in chosen if _image_matches(c.image_ref, images)]
+        return chosen
+
+    def _find_stale(self, selected: list[ContainerInfo], report: CycleReport) -> list[_Candidate]:
+        to_check: list[ContainerInfo] = []
+        stale: list[_Candidate] = []
+        for container in selected:
+            why_not = _not_checkable(container.image_ref)
+            if why_not:
+                report.results.append(_result(container, Status.SKIPPED, why_not))
+            elif self.settings.no_pull or label_bool(container.labels, "no-pull"):
+                self._check_local(container, report, stale)
+            else:
+                to_check.append(container)
+        checks = check_references(
+            (c.image_ref for c in to_check),
+            source=self.source,
+            backoff=self.backoff,
+            workers=self.settings.workers,
+        )
+        pulled: dict[str, str | Exception] = {}
+        for container in to_check:
+            self._judge(container, checks[container.image_ref], pulled, report, stale)
+        return stale
+
+    def _check_local(
+        self, container: ContainerInfo, report: CycleReport, stale: list[_Candidate]
+    ) -> None:
+        """no-pull: replace only when the local tag already points to another image."""
+        local = image_info(self.engine, ref=container.image_ref)
+        if local is None or local.id == container.image_id:
+            report.results.append(_result(container, Status.FRESH, "no-pull: local image same"))
+        elif self._monitor_only(container):
+            report.results.append(
+                _result(
+                    container, Status.SKIPPED, "monitor only: a newer local image exists", local.id
+                )
+            )
+        else:
+            stale.append(_Candidate(container=container, new_image_id=local.id))
+
+    def _judge(
+        self,
+        container: ContainerInfo,
+        check: CheckResult,
+        pulled: dict[str, str | Exception],
+        report: CycleReport,
+        stale: list[_Candidate],
+    ) -> None:
+        if check.digest is None:
+            report.results.append(
+                _result(container, Status.FAILED, f"check failed: {check.error}", check=True)
+            )
+            return
+        current = image_info(self.engine, ref=container.image_id)
+        known = {d.rpartition("@")[2] for d in (current.repo_digests if current else ())}
+        if check.digest in known:
+            report.results.append(_result(container, Status.FRESH))
+            return
+        if self._monitor_only(container):
+            report.results.append(
+                _result(container, Status.SKIPPED, f"monitor only: {check.digest} is available")
+            )
+            return
+        new_id = self._pull_once(container.image_ref, pulled)
+        if isinstance(new_id, Exception):
+            report.results.append(
+                _result(container, Status.FAILED, f"pull failed: {new_id}", check=True)
+            )
+        elif new_id == container.image_id:
+            report.results.append(_result(container, Status.FRESH))
+        else:
+            stale.append(_Candidate(container=container, new_image_id=new_id))
+
+    def _pull_once(self, ref: str, pulled: dict[str, str | Exception]) -> str | Exception:
+        if ref not in pulled:
+            log.info("%s: pulling", ref)
+            try:
+                pulled[ref] = pull_image(self.engine, ref=ref, auth=self.auth_for(ref)).id
+            except DockyardError as exc:
+                pulled[ref] = exc
+        return pulled[ref]
+
+    def _monitor_only(self, container: ContainerInfo) -> bool:
+        label = label_bool(container.labels, "monitor-only")
+        return label if label is not None else self.settings.monitor_only
+
+    # -- replacing --------------------------------------------------------------------------
+
+    def _replace_all(
+        self,
+        stale: list[_Candidate],
+        everything: list[ContainerInfo],
+        selected: list[ContainerInfo],
+        report: CycleReport,
+    ) -> None:
+        stale = self._run_pre_update_hooks(stale, everything, report)
+        own = [c for c in stale if c.container.id == self.settings.own_id]
+        stale = [c for c in stale if c.container.id != self.settings.own_id]
+        candidates = {c.container.name: c for c in stale}
+        running = [c for c in selected if c.running]
+        for name in dependents_of(candidates, all_containers=running):
+            if name not in candidates:
+                dependent = next(c for c in running if c.name == name)
+                candidates[name] = _Candidate(
+                    container=dependent,
+                    new_image_id=dependent.image_id,
+                    reason="recreated because a container it depends on was replaced",
+                )
+        order = in_dependency_order(candidates, all_containers=everything)
+        names_by_id = {c.id: c.name for c in everything}
+        replacements = {n: self._replacement(candidates[n], names_by_id) for n in order}
+        outcomes: dict[str, Outcome] = {}
+        if self.settings.rolling_restart:
+            for name in order:
+                outcomes[name] = replacements[name].prepare() or replacements[name].complete()
+        else:
+            for name in reversed(order):
+                failure = replacements[name].prepare()
+                if failure is not None:
+                    outcomes[name] = failure
+            for name in order:
+                if name not in outcomes:
+                    outcomes[name] = replacements[name].complete()
+        for name in order:
+            self._record(candidates[name], outcomes[name], report)
+        for candidate in own:
+            self._hand_over(candidate, names_by_id, report)
+
+    def _run_pre_update_hooks(
+        self, stale: list[_Candidate], everything: list[ContainerInfo], report: CycleReport
+    ) -> list[_Candidate]:
+        kept = []
+        for candidate in stale:
+            container = candidate.container
+            result = (
+                run_hook(self.engine, container=container, hook="pre-update")
+                if (container.running)
+                else None
+            )
+            if result is None or result.exit_code == 0:
+                kept.append(candidate)
+            elif result.exit_code == SKIP_UPDATE:
+                report.results.append(
+                    _result(
+                        container,
+                        Status.SKIPPED,
+                        "the pre-update hook asked to skip (exit 75)",
+                        candidate.new_image_id,
+                    )
+                )
+            else:
+                report.results.append(
+                    _result(
+                        container,
+                        Status.FAILED,
+                        f"the pre-update hook failed (exit {result.exit_code}); nothing changed",
+                        candidate.new_image_id,
+                    )
+                )
+        return kept
+
+    def _replacement(self, candidate: _Candidate, names_by_id: Mapping[str, str]) -> Replacement:
+        container = candidate.container
+        old_image = image_info(self.engine, ref=container.image_id)
+        config = container_create_config(
+            container=container,
+            image_config=old_image.config if old_image else None,
+            image_ref=container.image_ref,
+            names_by_id=names_by_id,
+        )
+        start = container.running or self.settings.selection.revive_stopped
+        return Replacement(
+            engine=self.engine,
+            state_dir=self.settings.state_dir,
+            container=container,
+            config=config,
+            new_image_id=candidate.new_image_id,
+            stop_signal=label_value(container.labels, "stop-signal"),
+            start=start,
+            settings=self.settings.replace,
+        )
+
+    def _record(self, candidate: _Candidate, outcome: Outcome, report: CycleReport) -> None:
+        container = candidate.container
+        if outcome.ok:
+            status, reason = Status.UPDATED, candidate.reason
+            if outcome.new_id:
+                post = run_hook(
+                    self.engine, container=container, hook="post-update", ref=outcome.new_id
+                )
+                if post is not None and post.exit_code != 0:
+                    reason = f"post-update hook exited {post.exit_code}"
+            self._clean_up(container, candidate.new_image_id)
+        elif outcome.rolled_back:
+            status, reason = Status.ROLLED_BACK, outcome.reason
+        else:
+            status, reason = Status.FAILED, outcome.reason
+        report.results.append(_result(container, status, reason, candidate.new_image_id))
+
+    def _clean_up(self, container: ContainerInfo, new_image_id: str) -> None:
+        if not self.settings.cleanup or container.image_id == new_image_id:
+            return
+        if remove_image_if_unused(self.engine, image_id=container.image_id):
+            log.info("%s: removed the replaced image %s", container.name, container.image_id[:19])
+
+    def _hand_over(
+        self, candidate: _Candidate, names_by_id: Mapping[str, str], report: CycleReport
+    ) -> None:
+        replacement = self._replacement(candidate, names_by_id)
+        reason = hand_over(replacement)
+        status = Status.UPDATED if reason is None else Status.FAILED
+        report.results.append(
+            _result(
+                candidate.container,
+                status,
+                reason or "handed over to the new dockyard container, which removes this one",
+                candidate.new_image_id,
+            )
+        )
+
+
+def _not_checkable(ref: str) -> str | None:
+    if "@" in ref:
+        return "pinned by digest: never updated (pin a tag to follow it)"
+    if not ref or ref.startswith("sha256:"):
+        return "created from an image id, not a tag: nothing to follow"
+    return None
+
+
+def _image_matches(ref: str, images: Sequence[str]) -> bool:
+    untagged = ref.rsplit(":", 1)[0] if ref.rfind(":") > ref.rfind("/") else ref
+    return any(image in (ref, untagged) for image in images)
+
+
+def _result(
+    container: ContainerInfo,
+    status: Status,
+    reason: str | None = None,
+    new_image_id: str | None = None,
+    *,
+    check: bool = False,
+) -> ContainerResult:
+    return ContainerResult(
+        name=container.name,
+        image=container.image_ref,
+        old_image_id=container.image_id,
+        new_image_id=new_image_id,
+        status=status,
+        reason=reason,
+        check_failed=check,
+    )
