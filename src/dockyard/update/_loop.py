@@ -1,0 +1,51 @@
+"""The watch daemon: cycles on a schedule or on demand, never two at a time."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+
+from dockyard.update._cycle import Watcher
+from dockyard.update._report import CycleReport
+from dockyard.update._schedule import Schedule
+
+__all__ = ["WatchLoop"]
+
+log = logging.getLogger("dockyard.watch")
+Listener = Callable[[CycleReport], object]
+
+
+class WatchLoop:
+    def __init__(self, *, watcher: Watcher, listeners: Sequence[Listener] = ()) -> None:
+        self.watcher = watcher
+        self.listeners = list(listeners)
+        self.stop = threading.Event()
+        self._lock = threading.Lock()
+
+    def cycle(self, images: Sequence[str] = (), *, wait: float = 600.0) -> CycleReport | None:
+        """Run one cycle now; None when another one held the lock for longer than ``wait``."""
+        if not self._lock.acquire(timeout=wait):
+            return None
+        try:
+            report = self.watcher.run_cycle(images=images)
+        finally:
+            self._lock.release()
+        if report.changed:
+            log.warning("%s", report.text())
+        else:
+            log.info("%s", report.summary())
+        for listener in self.listeners:
+            listener(report)
+        return report
+
+    def run(self, *, schedule: Schedule | None, first_now: bool = True) -> None:
+        """Cycle on ``schedule`` until :attr:`stop` is set (None: only on demand)."""
+        if schedule is not None and first_now:
+            self.cycle()
+        while not self.stop.is_set():
+            wait = schedule.seconds_until_next() if schedule else 3600.0
+            if self.stop.wait(wait):
+                break
+            if schedule is not None:
+                self.cycle()
