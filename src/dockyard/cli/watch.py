@@ -140,6 +140,14 @@ def _duration(value: str) -> float:
     help="Journal directory (default $XDG_STATE_HOME/dockyard).",
 )
 @click.option(
+    "--registry-timeout",
+    envvar="DOCKYARD_REGISTRY_TIMEOUT",
+    type=click.FloatRange(0.1, 300),
+    default=10.0,
+    show_default=True,
+    help="Seconds before a registry request counts as failed.",
+)
+@click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
     default=8,
@@ -197,7 +205,7 @@ def command(app: Application, /, names: tuple[str, ...], **options: Any) -> None
         _lock_state_dir(stack, settings.state_dir)
         for item in recover(engine, state_dir=settings.state_dir, own_id=settings.own_id):
             app.say(f"recovered {item.name}: interrupted at {item.step}, {item.action}")
-        source = RegistryDigestSource(environ=app.environ)
+        source = RegistryDigestSource(environ=app.environ, timeout=options["registry_timeout"])
         stack.callback(source.close)
         watcher = Watcher(engine=engine, source=source, settings=settings)
         if options["run_once"]:
@@ -219,6 +227,12 @@ def _settings(app: Application, names: tuple[str, ...], options: dict[str, Any])
         raise UsageError("--json needs --run-once")
     if options["interval"] is not None and options["schedule"]:
         raise UsageError("--interval and --schedule exclude each other")
+    api_on = options["http_api_update"] or options["http_api_metrics"]
+    if api_on and not (options["http_api_token"] or "").strip():
+        raise UsageError(
+            "the HTTP API needs a non-empty token: set WATCHTOWER_HTTP_API_TOKEN "
+            "(or --http-api-token)"
+        )
     return WatchSettings(
         state_dir=options["state_dir"] or default_state_dir(app.environ),
         selection=Selection(

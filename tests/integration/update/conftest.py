@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -267,14 +268,14 @@ def create_rich(
         command=[
             "sh",
             "-c",
-            "echo rich > /tmp/index.html; touch /tmp/ok; exec httpd -f -p 8080 -h /tmp",
+            "echo rich > /scratch/index.html; touch /scratch/ok; exec httpd -f -p 8080 -h /scratch",
         ],
         environment={"OVERRIDE": "1", "APP_MODE": "rich"},
         ports=[8080, 9090],
         volumes=["/data", "/conf"],
         labels={"dockyard.test.role": role, "com.example.team": "ops"},
         healthcheck={
-            "test": ["CMD", "test", "-e", "/tmp/ok"],
+            "test": ["CMD", "test", "-e", "/scratch/ok"],
             "interval": 500_000_000,
             "timeout": 2_000_000_000,
             "retries": 3,
@@ -299,6 +300,9 @@ def normalised(attrs: dict[str, Any]) -> dict[str, Any]:
     """The configuration a user set, without what changes on every container or image."""
     config = dict(attrs["Config"])
     host = dict(attrs["HostConfig"])
+    # dockyard names anonymous volumes in Binds so their data survives: the same volumes
+    # stay mounted (compared in "mounts"), only spelled out.
+    host["Binds"] = [b for b in host.get("Binds") or [] if not re.match(r"[0-9a-f]{64}:", b)]
     env = sorted(e for e in config.pop("Env") or [] if not e.startswith("APP_VERSION="))
     labels = {k: v for k, v in (config.pop("Labels") or {}).items() if "image-version" not in k}
     networks = {
