@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from dockyard.engine._build import (
+    BuildEvent,
+    BuildRequest,
+    BuiltImage,
+    build_image,
+    buildkit_available,
+    find_images_by_label,
+    image_labels,
+    image_size,
+    remove_image,
+    run_image_once,
+    tag_image,
+    write_context_tar,
+)
 from dockyard.engine._client import Engine, EngineFacts, translate_errors
 from dockyard.engine._containers import (
     ContainerInfo,
@@ -20,24 +34,40 @@ from dockyard.engine._containers import (
     start_container,
     stop_container,
 )
+from dockyard.engine._push import PushResult, classify_push_error, push_tag
 
 __all__ = [
+    "BuildEvent",
+    "BuildRequest",
+    "BuiltImage",
     "ContainerInfo",
     "Engine",
     "EngineFacts",
     "ExecResult",
     "ImageInfo",
+    "PushResult",
+    "build_image",
+    "buildkit_available",
+    "classify_push_error",
     "container_create_config",
     "create_container",
     "exec_in_container",
     "find_container",
+    "find_images_by_label",
     "image_info",
+    "image_labels",
+    "image_size",
     "list_containers",
     "pull_image",
+    "push_tag",
     "remove_container",
+    "remove_image",
     "remove_image_if_unused",
     "rename_container",
+    "run_image_once",
     "start_container",
     "stop_container",
+    "tag_image",
     "translate_errors",
+    "write_context_tar",
 ]
