@@ -256,13 +256,16 @@ def container_create_config(
     config = copy.deepcopy(dict(attrs.get("Config") or {}))
     defaults = dict(image_config or {})
     _drop_image_defaults(config, defaults)
-    if config.get("Hostname") == container.id[:12]:
-        config.pop("Hostname")
+    mode = str((attrs.get("HostConfig") or {}).get("NetworkMode") or "")
+    if config.get("Hostname") == container.id[:12] or mode.startswith("container:"):
+        config.pop("Hostname", None)  # the engine's default, or the other container's
+    bound = (attrs.get("HostConfig") or {}).get("PortBindings") or {}
+    if bound:
+        config["ExposedPorts"] = {**(config.get("ExposedPorts") or {}), **{p: {} for p in bound}}
     config.pop("MacAddress", None)
     config["Image"] = image_ref
     host = copy.deepcopy(dict(attrs.get("HostConfig") or {}))
     host["Links"] = _links_for_create(host.get("Links"))
-    mode = str(host.get("NetworkMode") or "")
     if mode.startswith("container:"):
         target = mode.split(":", 1)[1]
         host["NetworkMode"] = "container:" + names_by_id.get(target, target)
@@ -289,10 +292,21 @@ def _drop_image_defaults(config: dict[str, Any], defaults: Mapping[str, Any]) ->
     for key in ("WorkingDir", "User", "StopSignal"):
         if config.get(key) == defaults.get(key):
             config.pop(key, None)
-    if config.get("Healthcheck") == defaults.get("Healthcheck"):
-        config.pop("Healthcheck", None)
+    _drop_default_healthcheck(config, defaults.get("Healthcheck"))
     if config.get("OnBuild") == defaults.get("OnBuild"):
         config.pop("OnBuild", None)
+
+
+def _drop_default_healthcheck(config: dict[str, Any], image_check: Any) -> None:
+    """Keep only the healthcheck fields the container overrides; none at all when equal."""
+    check = config.get("Healthcheck")
+    if not check or not image_check:
+        return
+    kept = {k: v for k, v in check.items() if image_check.get(k) != v}
+    if kept:
+        config["Healthcheck"] = kept
+    else:
+        config.pop("Healthcheck")
 
 
 def _links_for_create(links: Sequence[str] | None) -> list[str] | None:

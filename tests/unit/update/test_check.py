@@ -11,9 +11,7 @@ from dockyard.update._check import check_references, registry_host
 
 
 class FakeRegistry:
-    def __init__(
-        self, *, failing: Set[str] = frozenset(), missing: Set[str] = frozenset()
-    ) -> None:
+    def __init__(self, *, failing: Set[str] = frozenset(), missing: Set[str] = frozenset()) -> None:
         self.calls: list[str] = []
         self.failing, self.missing = failing, missing
         self._lock = threading.Lock()

@@ -118,6 +118,19 @@ def test_network_mode_of_another_container_follows_its_name() -> None:
     assert config["NetworkingConfig"]["EndpointsConfig"] == {}
 
 
+def test_published_ports_stay_exposed_and_healthchecks_keep_only_overrides() -> None:
+    container = _container(
+        Healthcheck={"Test": ["CMD", "true"], "Interval": 5, "Retries": 3},
+    )
+    container.attrs["HostConfig"]["PortBindings"] = {"8080/tcp": [{"HostPort": "80"}]}
+    image = {**IMAGE, "Healthcheck": {"Test": ["CMD", "true"], "Interval": 30, "Retries": 3}}
+    config = container_create_config(
+        container=container, image_config=image, image_ref="x:1", names_by_id={}
+    )
+    assert config["ExposedPorts"] == {"9090/tcp": {}, "8080/tcp": {}}
+    assert config["Healthcheck"] == {"Interval": 5}
+
+
 def test_without_the_old_image_everything_is_kept() -> None:
     config = container_create_config(
         container=_container(), image_config=None, image_ref="x:1", names_by_id={}
