@@ -1,0 +1,257 @@
+"""The parser against a table of syntax features, and against every file of the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dockyard.dockerfile import Flag, parse
+from dockyard.errors import DockerfileError
+
+CORPUS = Path("/work/shared/corpus/dockerfiles")
+
+# (case id, Dockerfile text, expected [(keyword, start_line, end_line, arguments)])
+INSTRUCTION_CASES = [
+    ("simple", "FROM alpine\nRUN echo hi\n", [("FROM", 1, 1, "alpine"), ("RUN", 2, 2, "echo hi")]),
+    (
+        "lowercase keyword",
+        "from alpine\nrun echo\n",
+        [("FROM", 1, 1, "alpine"), ("RUN", 2, 2, "echo")],
+    ),
+    (
+        "continuation with comment and blank line inside",
+        "FROM a\nRUN apt-get update \\\n  # why\n\n  && apt-get install -y x\n",
+        [("FROM", 1, 1, "a"), ("RUN", 2, 5, "apt-get update   && apt-get install -y x")],
+    ),
+    (
+        "continuation with trailing blanks after the backslash",
+        "FROM a\nRUN a \\  \n b\n",
+        [("FROM", 1, 1, "a"), ("RUN", 2, 3, "a  b")],
+    ),
+    (
+        "backtick escape directive",
+        "# escape=`\nFROM a\nRUN dir `\n  c:\\\\\n",
+        [("FROM", 2, 2, "a"), ("RUN", 3, 4, "dir   c:\\\\")],
+    ),
+    (
+        "continuation at end of file",
+        "FROM a\nRUN foo \\\n",
+        [("FROM", 1, 1, "a"), ("RUN", 2, 2, "foo")],
+    ),
+    (
+        "heredoc then comment and instruction right after the terminator",
+        "FROM a\nRUN <<EOF\necho 1\nEOF\n# done\nRUN echo 2\n",
+        [("FROM", 1, 1, "a"), ("RUN", 2, 4, "<<EOF"), ("RUN", 6, 6, "echo 2")],
+    ),
+    (
+        "heredoc with a command after the marker",
+        "FROM a\nRUN python3 <<EOF > /out\nprint(1)\nEOF\n",
+        [("FROM", 1, 1, "a"), ("RUN", 2, 4, "python3 <<EOF > /out")],
+    ),
+    (
+        "two heredocs on one COPY",
+        "FROM a\nCOPY <<A /a <<B /b\n1\nA\n2\nB\nUSER x\n",
+        [("FROM", 1, 1, "a"), ("COPY", 2, 6, "<<A /a <<B /b"), ("USER", 7, 7, "x")],
+    ),
+    (
+        "flags of RUN, COPY and ADD",
+        "FROM a\nRUN --network=none --security=insecure true\nCOPY --link --chmod=755 a b\n",
+        [("FROM", 1, 1, "a"), ("RUN", 2, 2, "true"), ("COPY", 3, 3, "a b")],
+    ),
+    ("leading whitespace", "  FROM a\n\tRUN x\n", [("FROM", 1, 1, "a"), ("RUN", 2, 2, "x")]),
+    ("CRLF line ends", "FROM a\r\nRUN x\r\n", [("FROM", 1, 1, "a"), ("RUN", 2, 2, "x")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in INSTRUCTION_CASES], ids=[c[0] for c in INSTRUCTION_CASES]
+)
+def test_instructions_and_lines(text: str, expected: list[tuple[str, int, int, str]]) -> None:
+    df = parse(text)
+    got = [(i.keyword, i.start_line, i.end_line, i.arguments) for i in df.instructions]
+    assert got == expected
+
+
+def test_directives_only_at_the_top() -> None:
+    df = parse("# syntax=docker/dockerfile:1\n# check=skip=all\nFROM a\n# escape=`\nRUN x \\\n y\n")
+    assert df.directives == {"syntax": "docker/dockerfile:1", "check": "skip=all"}
+    assert df.instructions[1].arguments == "x  y"
+
+
+def test_comments_are_kept_with_lines() -> None:
+    df = parse("# top\nFROM a\nRUN a \\\n  # inside\n  b\n# hadolint ignore=DL3006\nFROM b\n")
+    assert [(c.line, c.text) for c in df.comments] == [
+        (1, "top"),
+        (4, "inside"),
+        (6, "hadolint ignore=DL3006"),
+    ]
+
+
+def test_heredoc_details() -> None:
+    df = parse("FROM a\nCOPY <<-\"EOT\" /x <<'Q' /y <<Z /z\n\t\tline $v\n\tEOT\nq\nQ\nz\nZ\n")
+    docs = df.instructions[1].heredocs
+    assert [(d.delimiter, d.body, d.strip_tabs, d.quoted) for d in docs] == [
+        ("EOT", "line $v\n", True, True),
+        ("Q", "q\n", False, True),
+        ("Z", "z\n", False, False),
+    ]
+    assert (docs[0].start_line, docs[0].end_line) == (3, 4)
+    assert docs[0].chomp is True
+
+
+def test_heredoc_only_run_script_is_the_body() -> None:
+    df = parse("FROM a\nRUN <<EOF\nset -e\napt-get update\nEOF\n")
+    run = df.instructions[1]
+    assert run.shell_script == "set -e\napt-get update\n"
+    assert run.script_lines == [(3, "set -e"), (4, "apt-get update")]
+
+
+def test_raw_is_the_exact_source_span() -> None:
+    text = "FROM a\nRUN a \\\n  # c\n  b\nRUN <<EOF\nx\nEOF\n"
+    df = parse(text)
+    assert df.instructions[1].raw == "RUN a \\\n  # c\n  b"
+    assert df.instructions[2].raw == "RUN <<EOF\nx\nEOF"
+
+
+def test_flags_values_and_repeats() -> None:
+    df = parse(
+        "FROM a\nRUN --mount=type=cache,target=/c --mount=type=secret,id=s --network=host x\n"
+        "COPY --from=build --chown=1:1 --parents --exclude=*.md a /b\n"
+        "ADD --checksum=sha256:00 --keep-git-dir=true https://x/y /z\n"
+    )
+    run, copy, add = df.instructions[1:]
+    assert run.flag_values("mount") == ["type=cache,target=/c", "type=secret,id=s"]
+    assert run.flag("network") == "host"
+    assert copy.flags == [
+        Flag("from", "build"),
+        Flag("chown", "1:1"),
+        Flag("parents", None),
+        Flag("exclude", "*.md"),
+    ]
+    assert copy.flag("parents") == ""
+    assert copy.flag("link") is None
+    assert add.flag("checksum") == "sha256:00"
+    assert add.flag("keep-git-dir") == "true"
+
+
+def test_exec_and_shell_forms() -> None:
+    df = parse(
+        'FROM a\nCMD ["a", "b c"]\nENTRYPOINT [bad\nRUN ["x", 1]\nSHELL ["/bin/bash", "-c"]\n'
+    )
+    assert [i.json_args for i in df.instructions[1:]] == [
+        ["a", "b c"],
+        None,
+        None,
+        ["/bin/bash", "-c"],
+    ]
+    assert df.instructions[2].words == ["[bad"]
+
+
+def test_env_and_arg_forms() -> None:
+    df = parse(
+        'FROM a\nENV a=b c="d e" f=g\\ h\nENV legacy value with spaces\n'
+        'ARG X=1 Y\nLABEL "k"="v w"\n'
+    )
+    env1, env2, arg, label = df.instructions[1:]
+    assert env1.env_pairs() == [("a", "b"), ("c", "d e"), ("f", "g h")]
+    assert env2.env_pairs() == [("legacy", "value with spaces")]
+    assert arg.arg_pairs() == [("X", "1"), ("Y", None)]
+    assert (arg.arg_name, arg.arg_default) == ("X", "1")
+    assert label.env_pairs() == [("k", "v w")]
+
+
+@pytest.mark.parametrize(
+    ("from_line", "resolved"),
+    [
+        ("FROM $IMG", "debian"),
+        ("FROM ${IMG}:${TAG}", "debian:12"),
+        ("FROM ${NOPE:-alpine}", "alpine"),
+        ("FROM ${EMPTY:-x}", "x"),
+        ("FROM ${EMPTY-x}", ""),
+        ("FROM ${NOPE-y}", "y"),
+        ("FROM ${TAG:+img}:${TAG}", "img:12"),
+        ("FROM ${NOPE:+z}alpine", "alpine"),
+        ("FROM a${EMPTY+set}", "aset"),
+        ("FROM ${UNDECLARED_DEFAULT:-u}", "u"),
+    ],
+)
+def test_from_resolves_global_args(from_line: str, resolved: str) -> None:
+    df = parse(f"ARG IMG=debian\nARG TAG=12\nARG EMPTY=\nARG UNDECLARED_DEFAULT\n{from_line}\n")
+    assert df.stages[0].base_resolved == resolved
+    assert df.global_args["IMG"] == "debian"
+    assert df.global_args["UNDECLARED_DEFAULT"] is None
+
+
+def test_stages_names_platform_and_membership() -> None:
+    df = parse(
+        "ARG V=1\nFROM --platform=$BUILDPLATFORM golang:1.22 AS Build\nRUN go build\n"
+        "FROM scratch\nCOPY --from=build /a /a\n"
+    )
+    first, second = df.stages
+    assert (first.index, first.name, first.base_image, first.platform) == (
+        0,
+        "build",
+        "golang:1.22",
+        "$BUILDPLATFORM",
+    )
+    assert [i.keyword for i in first.instructions] == ["FROM", "RUN"]
+    assert (second.name, second.start_line) == (None, 4)
+    assert [i.stage_index for i in df.instructions] == [-1, 0, 0, 1, 1]
+    assert df.instructions[1].from_alias == "build"
+    assert df.stage_named("BUILD") is first
+
+
+def test_onbuild_parses_the_inner_instruction() -> None:
+    df = parse("FROM a\nONBUILD COPY --chown=1 . /app\n")
+    inner = df.instructions[1].onbuild
+    assert inner is not None
+    assert (inner.keyword, inner.arguments, inner.flag("chown")) == ("COPY", ". /app", "1")
+
+
+def test_healthcheck_options() -> None:
+    df = parse("FROM a\nHEALTHCHECK --interval=30s --retries=3 CMD curl -f http://l/\n")
+    hc = df.instructions[1]
+    assert (hc.flag("interval"), hc.flag("retries"), hc.arguments) == (
+        "30s",
+        "3",
+        "CMD curl -f http://l/",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("FROM a\nRUNN x\n", 2, "unknown instruction: RUNN"),
+        ("FROM a\nRUN <<EOF\nx\n", 2, "unterminated heredoc EOF"),
+        ("FROM\n", 1, "FROM requires either one or three arguments"),
+        ("# escape=x\nFROM a\n", 1, "invalid escape token"),
+        ("FROM a\nONBUILD ONBUILD RUN x\n", 2, "isn't allowed"),
+    ],
+)
+def test_syntax_errors_name_file_and_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(DockerfileError) as caught:
+        parse(text, path="ctx/Dockerfile")
+    assert caught.value.line == line
+    assert caught.value.path == "ctx/Dockerfile"
+    assert message in str(caught.value)
+    assert str(caught.value).startswith(f"ctx/Dockerfile:{line}: ")
+
+
+def test_script_lines_map_to_dockerfile_lines() -> None:
+    df = parse(
+        "FROM a\nRUN --mount=type=cache,target=/c \\\n  apt-get update \\\n  # c\n  && true\n"
+    )
+    assert df.instructions[1].script_lines == [
+        (3, "apt-get update \\"),
+        (4, "\\"),
+        (5, "  && true"),
+    ]
+
+
+def test_every_corpus_file_parses() -> None:
+    files = sorted(CORPUS.iterdir())
+    assert len(files) == 241
+    for file in files:
+        df = parse(file.read_text(encoding="utf-8", errors="replace"), path=str(file))
+        assert df.stages, file.name
