@@ -363,4 +363,3 @@ def run_image_once(engine: Engine, *, ref: str, timeout_s: float = 60.0) -> str:
     if code:
         raise EngineError(f"{ref} exited with status {code}: {text.strip()[-200:]}")
     return text
-

@@ -44,7 +44,11 @@ def test_statuses_name_the_exported_image() -> None:
 def test_logs_carry_the_step_output_and_its_stream() -> None:
     logs = [log for aux in _traces("trace_fail.jsonl") for log in decode_trace(aux).logs]
     assert [log.data for log in logs if log.stream == 1] == [
-        b"line 1\n", b"line 2\n", b"line 3\n", b"line 4\n", b"line 5\n"
+        b"line 1\n",
+        b"line 2\n",
+        b"line 3\n",
+        b"line 4\n",
+        b"line 5\n",
     ]
     assert [log.data for log in logs if log.stream == 2] == [b"to-stderr\n"]
 
