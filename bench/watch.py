@@ -43,7 +43,7 @@ from typing import Any
 import docker
 import docker.errors
 import httpx
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv/bin"

@@ -81,6 +81,7 @@ class Watcher:
     def run_cycle(self, *, images: Sequence[str] = ()) -> CycleReport:
         started = time.monotonic()
         report = CycleReport()
+        self._digest_cache: dict[str, set[str]] = {}
         everything = list_containers(self.engine)
         selected = self._select(everything, images)
         for container in selected:
@@ -159,8 +160,7 @@ class Watcher:
                 _result(container, Status.FAILED, f"check failed: {check.error}", check=True)
             )
             return
-        current = image_info(self.engine, ref=container.image_id)
-        known = {d.rpartition("@")[2] for d in (current.repo_digests if current else ())}
+        known = self._known_digests(container.image_id)
         if check.digest in known:
             report.results.append(_result(container, Status.FRESH))
             return
@@ -178,6 +178,14 @@ class Watcher:
             report.results.append(_result(container, Status.FRESH))
         else:
             stale.append(_Candidate(container=container, new_image_id=new_id))
+
+    def _known_digests(self, image_id: str) -> set[str]:
+        """Digests the registry may answer for this image (cached: many containers share one)."""
+        if image_id not in self._digest_cache:
+            current = image_info(self.engine, ref=image_id)
+            digests = current.repo_digests if current else ()
+            self._digest_cache[image_id] = {d.rpartition("@")[2] for d in digests}
+        return self._digest_cache[image_id]
 
     def _pull_once(self, ref: str, pulled: dict[str, str | Exception]) -> str | Exception:
         if ref not in pulled:
