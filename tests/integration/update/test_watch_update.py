@@ -28,7 +28,10 @@ def test_update_keeps_the_whole_configuration(lab: Lab, images: Images, tmp_path
     second = create_rich(lab, images, "api", tmp_path=tmp_path, network=network, volume=volume)
     wait_for(lambda: lab.client.containers.get(first).health == "healthy", what="v1 healthy")
     before = {n: normalised(lab.client.api.inspect_container(n)) for n in (first, second)}
-    lab.client.containers.get(first).exec_run(["sh", "-c", "echo kept > /data/state"])
+    wrote = lab.client.containers.get(first).exec_run(
+        ["sh", "-c", "echo kept > /data/state && echo cached > /cache/state"], user="root"
+    )
+    assert wrote.exit_code == 0, wrote.output
 
     v2 = images.publish("v2")
     result = lab.watch()
@@ -43,8 +46,9 @@ def test_update_keeps_the_whole_configuration(lab: Lab, images: Images, tmp_path
         assert attrs["State"]["Running"]
         assert normalised(attrs) == before[name]
         assert "APP_VERSION=v2" in attrs["Config"]["Env"]
-    data = lab.client.containers.get(first).exec_run(["cat", "/data/state"]).output
-    assert data.strip() == b"kept"
+    # the named volume and the image's anonymous /cache volume both kept their data
+    data = lab.client.containers.get(first).exec_run(["cat", "/data/state", "/cache/state"])
+    assert data.output.split() == [b"kept", b"cached"]
     assert not [c.name for c in lab.ours() if TEMP_MARK in c.name]
 
 
