@@ -34,6 +34,14 @@ from dockyard.engine._containers import (
     start_container,
     stop_container,
 )
+from dockyard.engine._images import (
+    LayerStore,
+    StoredImage,
+    chain_ids,
+    inspect_image,
+    local_layer_store,
+    stream_saved_image,
+)
 from dockyard.engine._push import PushResult, classify_push_error, push_tag
 
 __all__ = [
@@ -45,9 +53,12 @@ __all__ = [
     "EngineFacts",
     "ExecResult",
     "ImageInfo",
+    "LayerStore",
     "PushResult",
+    "StoredImage",
     "build_image",
     "buildkit_available",
+    "chain_ids",
     "classify_push_error",
     "container_create_config",
     "create_container",
@@ -57,7 +68,9 @@ __all__ = [
     "image_info",
     "image_labels",
     "image_size",
+    "inspect_image",
     "list_containers",
+    "local_layer_store",
     "pull_image",
     "push_tag",
     "remove_container",
@@ -67,6 +80,7 @@ __all__ = [
     "run_image_once",
     "start_container",
     "stop_container",
+    "stream_saved_image",
     "tag_image",
     "translate_errors",
     "write_context_tar",

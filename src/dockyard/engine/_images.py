@@ -1,0 +1,132 @@
+"""Reading images from the engine for analysis: inspect, the layer store, and ``docker save``.
+
+The fast path reads the engine's own layer store when it is on this host (``DockerRootDir`` exists
+and is readable, ``DOCKER_HOST`` is a local socket, the engine is Docker): the image config from
+``image/<driver>/imagedb`` and, for every layer, ``layerdb/sha256/<chain id>/tar-split.json.gz``,
+the exact tar headers ``docker save`` would produce, so nothing is re-serialised.
+
+What it checks: the config file's sha256 must equal the image id, and each layer's chain id
+(computed from the config's ``diff_ids``) must resolve to a layer whose recorded ``diff`` equals
+that diff id. It does not re-hash the layers' bytes (that costs as much as ``docker save``); the
+engine verified them when it pulled, loaded or built them. When the store is not local or not
+readable, :func:`stream_saved_image` streams ``GET /images/{name}/get`` instead; callers parse it
+on the fly and check every layer against ``diff_ids``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+
+from dockyard.engine._client import Engine, translate_errors
+from dockyard.errors import DigestMismatch, EngineError, ImageNotFound
+
+__all__ = [
+    "LayerStore",
+    "StoredImage",
+    "chain_ids",
+    "inspect_image",
+    "local_layer_store",
+    "stream_saved_image",
+]
+
+_CHUNK = 1 << 20
+
+
+def inspect_image(engine: Engine, *, ref: str) -> dict[str, Any] | None:
+    """The engine's ``docker image inspect`` document for ``ref``, or None if it has no such image."""
+    try:
+        with translate_errors(f"inspecting image {ref}"):
+            attrs: dict[str, Any] = engine.sdk.api.inspect_image(ref)
+    except EngineError as exc:
+        if isinstance(exc.__cause__, docker.errors.NotFound):
+            return None
+        raise
+    return attrs
+
+
+def stream_saved_image(engine: Engine, *, ref: str) -> Iterator[bytes]:
+    """The ``docker save`` tar of ``ref`` as chunks, straight from the API (never on disk)."""
+    try:
+        with translate_errors(f"saving image {ref}"):
+            chunks = engine.sdk.api.get_image(ref, chunk_size=_CHUNK)
+            yield from chunks
+    except EngineError as exc:
+        if isinstance(exc.__cause__, docker.errors.NotFound):
+            raise ImageNotFound(f"no image {ref} in the engine") from exc
+        raise
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An image as the local layer store holds it: config bytes and one tar-split per layer."""
+
+    image_id: str
+    config: bytes
+    diff_ids: list[str]
+    tar_splits: list[Path]
+    layer_sizes: list[int]  # the store's own record of each layer's size
+
+
+@dataclass(frozen=True)
+class LayerStore:
+    root: Path  # e.g. /var/lib/docker/image/overlay2
+
+    def read(self, *, image_id: str, diff_ids: list[str]) -> StoredImage:
+        """Read one image's config and layer metadata, checking ids and chain as documented."""
+        config = self._config(image_id)
+        chains = chain_ids(diff_ids)
+        splits: list[Path] = []
+        sizes: list[int] = []
+        for diff_id, chain in zip(diff_ids, chains, strict=True):
+            folder = self.root / "layerdb" / "sha256" / chain.removeprefix("sha256:")
+            recorded = (folder / "diff").read_text().strip()
+            if recorded != diff_id:
+                raise DigestMismatch(
+                    f"layer store: layer {chain} records diff {recorded}, the config says {diff_id}"
+                )
+            splits.append(folder / "tar-split.json.gz")
+            sizes.append(int((folder / "size").read_text().strip() or 0))
+        return StoredImage(image_id, config, list(diff_ids), splits, sizes)
+
+    def _config(self, image_id: str) -> bytes:
+        hex_id = image_id.removeprefix("sha256:")
+        config = (self.root / "imagedb" / "content" / "sha256" / hex_id).read_bytes()
+        actual = hashlib.sha256(config).hexdigest()
+        if actual != hex_id:
+            raise DigestMismatch(f"layer store: config of {image_id} hashes to sha256:{actual}")
+        return config
+
+
+def chain_ids(diff_ids: list[str]) -> list[str]:
+    """ChainID(L0) = DiffID(L0); ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln))."""
+    chains: list[str] = []
+    for diff_id in diff_ids:
+        if not chains:
+            chains.append(diff_id)
+            continue
+        digest = hashlib.sha256(f"{chains[-1]} {diff_id}".encode()).hexdigest()
+        chains.append("sha256:" + digest)
+    return chains
+
+
+def local_layer_store(engine: Engine) -> LayerStore | None:
+    """The engine's layer store if this process can read it; None for remote engines or Podman."""
+    host = os.environ.get("DOCKER_HOST", "")
+    if host and not host.startswith("unix://"):
+        return None
+    if engine.facts.product != "docker":
+        return None
+    with translate_errors("reading the engine's storage facts"):
+        info = engine.sdk.info()
+    root = Path(str(info.get("DockerRootDir", ""))) / "image" / str(info.get("Driver", ""))
+    layerdb = root / "layerdb" / "sha256"
+    if not (layerdb.is_dir() and os.access(layerdb, os.R_OK | os.X_OK)):
+        return None
+    return LayerStore(root)
