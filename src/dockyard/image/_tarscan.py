@@ -1,0 +1,121 @@
+"""Layer tars read as streams: headers only, contents skipped, every byte hashed on the way.
+
+``tarfile`` in stream mode (``r|``) never seeks, so a layer can come straight from a socket, a
+registry response or an outer ``docker save`` tar without touching the disk. The digest of the
+bytes read is what provenance checks compare with the config's ``diff_ids`` or the blob digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tarfile
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from dockyard.errors import AnalysisError
+from dockyard.image._model import LayerFiles
+
+__all__ = ["ChunkReader", "HashingReader", "GunzipReader", "read_layer_tar", "sniff_kind"]
+
+_CHUNK = 1 << 20
+
+
+class HashingReader:
+    """A file-like object that hashes (sha256) everything read through it."""
+
+    def __init__(self, raw: IO[bytes] | ChunkReader | GunzipReader) -> None:
+        self._raw = raw
+        self._hash = hashlib.sha256()
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._hash.update(data)
+        self.count += len(data)
+        return data
+
+    def drain(self) -> None:
+        """Read to the end, so the digest covers trailing padding the tar reader leaves behind."""
+        while self.read(_CHUNK):
+            pass
+
+    @property
+    def digest(self) -> str:
+        return "sha256:" + self._hash.hexdigest()
+
+
+class ChunkReader:
+    """Turn an iterator of byte chunks (HTTP bodies, SDK streams) into a readable file object."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks: Iterator[bytes] = iter(chunks)
+        self._buffer = bytearray()
+        self._done = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._done and (size < 0 or len(self._buffer) < size):
+            try:
+                self._buffer += next(self._chunks)
+            except StopIteration:
+                self._done = True
+        if size < 0 or size >= len(self._buffer):
+            data = bytes(self._buffer)
+            self._buffer.clear()
+            return data
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+
+class GunzipReader:
+    """Streaming gzip (multi-member safe) over a file object, via zlib: no temporary files."""
+
+    def __init__(self, raw: IO[bytes] | HashingReader | ChunkReader) -> None:
+        self._raw = raw
+        self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        self._buffer = bytearray()
+        self._eof = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._eof and (size < 0 or len(self._buffer) < size):
+            compressed = self._raw.read(_CHUNK)
+            if not compressed:
+                self._buffer += self._inflate.flush()
+                self._eof = True
+                break
+            self._buffer += self._inflate.decompress(compressed)
+            while self._inflate.eof and self._inflate.unused_data:
+                rest = self._inflate.unused_data
+                self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                self._buffer += self._inflate.decompress(rest)
+        if size < 0 or size >= len(self._buffer):
+            data = bytes(self._buffer)
+            self._buffer.clear()
+            return data
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+
+def sniff_kind(head: bytes) -> str:
+    """``gzip``, ``zstd``, ``tar`` or ``other``, from the first 512 bytes of a blob."""
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head[:4] == b"\x28\xb5\x2f\xfd":
+        return "zstd"
+    if len(head) >= 262 and head[257:262] == b"ustar":
+        return "tar"
+    return "other"
+
+
+def read_layer_tar(stream: IO[bytes] | HashingReader | GunzipReader, *, what: str) -> LayerFiles:
+    """The entries of one uncompressed layer tar, read once from the start, contents skipped."""
+    layer = LayerFiles()
+    try:
+        with tarfile.open(fileobj=stream, mode="r|", bufsize=_CHUNK) as archive:  # type: ignore[call-overload]
+            for member in archive:
+                layer.add(member.name, member.size, is_dir=member.isdir())
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        raise AnalysisError(f"{what} is not a readable layer tar: {exc}") from exc
+    return layer
