@@ -1,0 +1,45 @@
+"""Glue for the CLI: connect the engine and the registry, pick a reporter, run the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from rich.console import Console
+
+from dockyard.build._pipeline import BuildOptions, BuildOutcome, Reporter, run_build
+from dockyard.build._progress import LiveReporter, PlainReporter
+from dockyard.engine import Engine
+from dockyard.errors import BuildError
+
+__all__ = ["build_command"]
+
+
+def build_command(
+    *,
+    options: BuildOptions,
+    say: Callable[[str], None],
+    console: Console,
+    interactive: bool,
+    environ: Mapping[str, str],
+) -> BuildOutcome:
+    """Run one build; on a failed build the tail of its log goes to ``say`` before the error."""
+    from dockyard.build._registry import open_registry
+
+    reporter: LiveReporter | PlainReporter = (
+        LiveReporter(console) if interactive else PlainReporter(say)
+    )
+    with Engine() as engine, open_registry(environ=environ) as registry, reporter:
+        try:
+            return run_build(
+                engine, options=options, reporter=_as_reporter(reporter), registry=registry
+            )
+        except BuildError as exc:
+            if exc.log_tail:
+                say("last lines of the build log:")
+                for line in exc.log_tail:
+                    say(f"  | {line}")
+            raise
+
+
+def _as_reporter(reporter: LiveReporter | PlainReporter) -> Reporter:
+    return reporter

@@ -1,0 +1,376 @@
+"""``dockyard build`` end to end: check the registry, clone, tag, skip or build, push, verify.
+
+The order is what keeps a failure from leaving anything half-done: the registry is asked first
+(reachable? credentials accepted for push?) so a refused login fails before minutes of building;
+every tag is pushed, then the registry itself is asked which digest it serves for each tag, and
+that answer, not the engine's, is what is reported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+
+from dockyard.build._heredoc import needs_translation, translate_heredocs
+from dockyard.build._inputs import inputs_hash
+from dockyard.build._source import Source, checkout
+from dockyard.build._tags import LABEL_INPUTS, oci_labels, plan_tags
+from dockyard.dockerfile import parse
+from dockyard.engine import (
+    BuildEvent,
+    BuildRequest,
+    Engine,
+    build_image,
+    find_images_by_label,
+    image_size,
+    push_tag,
+    tag_image,
+    write_context_tar,
+)
+from dockyard.errors import DockerfileError, RegistryError, UsageError
+
+__all__ = ["BuildOptions", "BuildOutcome", "Registry", "Reporter", "run_build"]
+
+_TRANSLATED_DOCKERFILE = ".dockyard-heredoc/Dockerfile"
+
+
+class Reporter(Protocol):
+    """Where progress goes (the CLI renders it live on a terminal, as plain lines otherwise)."""
+
+    def note(self, text: str) -> None: ...
+
+    def event(self, event: BuildEvent) -> None: ...
+
+
+class Registry(Protocol):
+    """What the pipeline asks of the registry; :mod:`._registry` adapts dockyard.registry."""
+
+    def check_push_access(self, repository: str) -> None: ...
+
+    def auth_config(self, repository: str) -> dict[str, str] | None: ...
+
+    def digest(self, reference: str) -> str | None: ...
+
+    def config_labels(self, reference: str) -> dict[str, str] | None: ...
+
+    def copy_tag(self, repository: str, *, source_tag: str, target_tag: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    source: str
+    image: str
+    ref: str | None = None
+    file: str | None = None
+    context: str = "."
+    tags: tuple[str, ...] = ()
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    platform: str | None = None
+    push: bool = False
+    force: bool = False
+    network_mode: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    image: str
+    tags: tuple[str, ...]
+    digest: str | None
+    revision: str
+    size_bytes: int
+    duration_s: float
+    skipped: bool
+    image_id: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "image": self.image,
+            "tags": list(self.tags),
+            "digest": self.digest,
+            "revision": self.revision,
+            "size_bytes": self.size_bytes,
+            "duration_s": round(self.duration_s, 3),
+            "skipped": self.skipped,
+        }
+
+
+@dataclass(frozen=True)
+class _Plan:
+    tags: tuple[str, ...]
+    labels: dict[str, str]
+    inputs: str
+    dockerfile_path: str  # inside the context
+    dockerfile_text: str
+    context_dir: Path
+
+
+def run_build(
+    engine: Engine,
+    *,
+    options: BuildOptions,
+    reporter: Reporter,
+    registry: Registry | None = None,
+) -> BuildOutcome:
+    """The whole command; raises a :class:`DockyardError` subclass on every expected failure."""
+    started = time.monotonic()
+    repository = _repository(options.image)
+    if options.push:
+        if registry is None:
+            raise UsageError("--push needs a registry client")
+        reporter.note(f"checking push access to {repository}")
+        registry.check_push_access(repository)
+    reporter.note(f"fetching {options.source}" + (f" at {options.ref}" if options.ref else ""))
+    with checkout(options.source, ref=options.ref) as source:
+        reporter.note(_describe(source))
+        plan = _plan(source, options=options)
+        skipped = (
+            None
+            if options.force
+            else _already_built(engine, registry, repository, plan, options, reporter)
+        )
+        if skipped is not None:
+            return _finish(skipped, started=started)
+        image_id = _build(engine, plan, repository=repository, options=options, reporter=reporter)
+    digest = None
+    if options.push and registry is not None:
+        digest = _push_all(
+            engine, registry, repository=repository, tags=plan.tags, reporter=reporter
+        )
+    return BuildOutcome(
+        image=repository,
+        tags=plan.tags,
+        digest=digest,
+        revision=source.info.revision,
+        size_bytes=image_size(engine, ref=image_id),
+        duration_s=time.monotonic() - started,
+        skipped=False,
+        image_id=image_id,
+    )
+
+
+def _finish(outcome: BuildOutcome, *, started: float) -> BuildOutcome:
+    return BuildOutcome(
+        image=outcome.image,
+        tags=outcome.tags,
+        digest=outcome.digest,
+        revision=outcome.revision,
+        size_bytes=outcome.size_bytes,
+        duration_s=time.monotonic() - started,
+        skipped=True,
+        image_id=outcome.image_id,
+    )
+
+
+def _repository(image: str) -> str:
+    name = image.strip()
+    last = name.rsplit("/", 1)[-1]
+    if not name or "@" in name or ":" in last:
+        raise UsageError(
+            f"--image {image!r}: give a repository without tag or digest; add tags with --tag"
+        )
+    if name != name.lower():
+        raise UsageError(f"--image {image!r}: repository names must be lower-case")
+    return name
+
+
+def _describe(source: Source) -> str:
+    info = source.info
+    what = info.branch or info.tag or "commit"
+    return f"source {info.url} {what} at {info.revision[:12]}"
+
+
+def _plan(source: Source, *, options: BuildOptions) -> _Plan:
+    root = source.path.resolve()
+    context_dir = _inside(root, options.context, what="--context")
+    if not context_dir.is_dir():
+        raise DockerfileError(f"no context directory {options.context!r} in {source.info.url}")
+    dockerfile = (
+        _inside(root, options.file, what="--file") if options.file else context_dir / "Dockerfile"
+    )
+    if not dockerfile.is_file():
+        shown = dockerfile.relative_to(root).as_posix()
+        raise DockerfileError(
+            f"no Dockerfile at {shown} in {source.info.url} ({source.info.revision[:12]}); "
+            "use --file/--context to point at it"
+        )
+    relative = dockerfile.relative_to(root).as_posix()
+    text = dockerfile.read_text(encoding="utf-8", errors="replace")
+    parse(text, path=relative)  # a syntax error stops here, with its line
+    try:
+        in_context = dockerfile.relative_to(context_dir).as_posix()
+    except ValueError:
+        in_context = ""
+    info = source.info
+    inputs = inputs_hash(
+        revision=info.revision,
+        dockerfile=relative,
+        context=context_dir.relative_to(root).as_posix(),
+        build_args=options.build_args,
+        platform=options.platform,
+    )
+    tag_plan = plan_tags(
+        revision=info.revision,
+        branch=info.branch,
+        is_default_branch=info.is_default_branch,
+        git_tags=info.tags,
+        ref_is_tag=info.branch is None and info.tag is not None and options.ref is not None,
+        extra=options.tags,
+    )
+    labels = oci_labels(
+        source_url=info.url,
+        revision=info.revision,
+        version=tag_plan.version,
+        created=datetime.now(tz=UTC),
+        title=PurePosixPath(info.url.rstrip("/")).name.removesuffix(".git") or None,
+        extra={LABEL_INPUTS: inputs},
+    )
+    return _Plan(
+        tags=tag_plan.tags,
+        labels=labels,
+        inputs=inputs,
+        dockerfile_path=in_context,
+        dockerfile_text=text,
+        context_dir=context_dir,
+    )
+
+
+def _inside(root: Path, relative: str, *, what: str) -> Path:
+    path = (root / relative).resolve()
+    if path != root and root not in path.parents:
+        raise UsageError(f"{what} {relative!r} points outside the repository")
+    return path
+
+
+def _already_built(
+    engine: Engine,
+    registry: Registry | None,
+    repository: str,
+    plan: _Plan,
+    options: BuildOptions,
+    reporter: Reporter,
+) -> BuildOutcome | None:
+    """The same inputs were built (and pushed) before: point every tag at it and stop."""
+    revision_tag = next(t for t in plan.tags if t.startswith("sha-"))
+    revision = plan.labels["org.opencontainers.image.revision"]
+    if options.push and registry is not None:
+        reference = f"{repository}:{revision_tag}"
+        labels = registry.config_labels(reference)
+        if not labels or labels.get(LABEL_INPUTS) != plan.inputs:
+            return None
+        digest = registry.digest(reference)
+        reporter.note(f"already built and pushed: {reference} ({digest})")
+        for tag in plan.tags:
+            if tag != revision_tag and registry.digest(f"{repository}:{tag}") != digest:
+                registry.copy_tag(repository, source_tag=revision_tag, target_tag=tag)
+                reporter.note(f"tagged {repository}:{tag} -> {digest}")
+        images = find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)
+        size = image_size(engine, ref=images[0]) if images else 0
+        return BuildOutcome(repository, plan.tags, digest, revision, size, 0.0, True, None)
+    if options.push:
+        return None
+    images = find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)
+    if not images:
+        return None
+    tag_image(engine, image_id=images[0], references=[f"{repository}:{t}" for t in plan.tags])
+    reporter.note(f"already built: {repository}:{revision_tag} ({images[0][:19]})")
+    size = image_size(engine, ref=images[0])
+    return BuildOutcome(repository, plan.tags, None, revision, size, 0.0, True, images[0])
+
+
+def _build(
+    engine: Engine, plan: _Plan, *, repository: str, options: BuildOptions, reporter: Reporter
+) -> str:
+    dockerfile_path, extra = _dockerfile_for_engine(
+        engine, plan, options=options, reporter=reporter
+    )
+    with _context_tar(plan.context_dir, extra=extra, dockerfile=dockerfile_path) as tar_path:
+        request = BuildRequest(
+            context_tar=tar_path,
+            dockerfile=dockerfile_path,
+            tags=tuple(f"{repository}:{tag}" for tag in plan.tags),
+            build_args=dict(options.build_args),
+            labels=plan.labels,
+            platform=options.platform,
+            network_mode=options.network_mode,
+        )
+        built = build_image(engine, request=request, on_event=reporter.event)
+    reporter.note(f"built {built.id[:19]} with {built.builder}")
+    return built.id
+
+
+def _dockerfile_for_engine(
+    engine: Engine, plan: _Plan, *, options: BuildOptions, reporter: Reporter
+) -> tuple[str, dict[str, bytes]]:
+    """The Dockerfile path to name in the request, and generated files to add to the context."""
+    dockerfile = parse(plan.dockerfile_text, path=plan.dockerfile_path or "Dockerfile")
+    if needs_translation(
+        dockerfile, frontend_has_heredocs=engine.facts.builtin_frontend_has_heredocs
+    ):
+        translation = translate_heredocs(
+            plan.dockerfile_text, path=plan.dockerfile_path, build_args=options.build_args
+        )
+        reporter.note(
+            f"engine {engine.facts.version}: its Dockerfile frontend predates heredocs; "
+            f"{translation.translated} instruction(s) rewritten to equivalent syntax"
+        )
+        files = dict(translation.files)
+        files[_TRANSLATED_DOCKERFILE] = translation.text.encode()
+        return _TRANSLATED_DOCKERFILE, files
+    if plan.dockerfile_path:
+        return plan.dockerfile_path, {}
+    return _TRANSLATED_DOCKERFILE, {_TRANSLATED_DOCKERFILE: plan.dockerfile_text.encode()}
+
+
+@contextlib.contextmanager
+def _context_tar(context_dir: Path, *, extra: dict[str, bytes], dockerfile: str) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="dockyard-ctx-") as tmp:
+        path = Path(tmp) / "context.tar"
+        with open(path, "wb") as handle:
+            write_context_tar(
+                context_dir=context_dir,
+                destination=handle,
+                extra_files=extra,
+                dockerfile=dockerfile,
+            )
+        yield path
+
+
+def _push_all(
+    engine: Engine,
+    registry: Registry,
+    *,
+    repository: str,
+    tags: tuple[str, ...],
+    reporter: Reporter,
+) -> str | None:
+    """Push every tag; a failure names the tags that did land. Then ask the registry."""
+    auth = registry.auth_config(repository)
+    landed: list[str] = []
+    for tag in tags:
+        reporter.note(f"pushing {repository}:{tag}")
+        try:
+            push_tag(
+                engine, repository=repository, tag=tag, auth_config=auth, on_progress=reporter.note
+            )
+        except RegistryError as exc:
+            if landed:
+                exc.message = f"{exc.message} (already pushed: {', '.join(landed)})"
+                exc.args = (exc.message,)
+            raise
+        landed.append(tag)
+    digests = {tag: registry.digest(f"{repository}:{tag}") for tag in tags}
+    served = {d for d in digests.values() if d}
+    if len(served) != 1 or None in digests.values():
+        raise RegistryError(
+            "the registry serves unexpected digests after the push: "
+            + ", ".join(f"{t}={d}" for t, d in digests.items())
+        )
+    digest = served.pop()
+    reporter.note(f"pushed {len(tags)} tag(s) of {repository}: {digest}")
+    return digest
