@@ -6,6 +6,7 @@ rewrite one instruction and leave every other byte of the file as the author wro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 __all__ = ["Comment", "Dockerfile", "Flag", "Heredoc", "Instruction", "Stage"]
@@ -132,15 +133,30 @@ class Instruction:
 
     @property
     def shell_script(self) -> str:
-        """The script a shell-form ``RUN`` hands to the shell; a heredoc body when the command is
-        just a heredoc marker (``RUN <<EOF``)."""
-        from dockyard.dockerfile._words import heredoc_only_command
+        """The shell commands of a shell-form ``RUN``, for rules: the command line, plus the
+        body of a heredoc fed to a shell (``RUN <<EOF``, ``RUN bash <<EOF``); a body with a
+        non-shell shebang (``#!/usr/bin/env python3``) is not shell and is left out."""
+        from dockyard.dockerfile._words import (
+            heredoc_only_command,
+            heredoc_shell_command,
+            without_heredoc_markers,
+        )
 
         if self.json_args is not None:
             return ""
-        if self.heredocs and heredoc_only_command(self.arguments):
-            return self.heredocs[0].body
+        if not self.heredocs:
+            return self.arguments
+        body = self.heredocs[0].body
+        if body.startswith("#!") and not _SHELL_SHEBANG.match(body):
+            body = ""
+        if heredoc_only_command(self.arguments):
+            return body
+        if heredoc_shell_command(self.arguments):
+            return without_heredoc_markers(self.arguments) + "\n" + body
         return self.arguments
+
+
+_SHELL_SHEBANG = re.compile(r"#!\s*(/usr)?/bin/(env\s+)?(ba|da|k|z|a)?sh\b")
 
 
 @dataclass

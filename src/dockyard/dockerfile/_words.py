@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["expand", "heredoc_only_command", "name_value_pairs", "split_words"]
+__all__ = [
+    "expand",
+    "heredoc_only_command",
+    "heredoc_shell_command",
+    "name_value_pairs",
+    "split_words",
+    "without_heredoc_markers",
+]
 
 _HEREDOC_WORD = re.compile(r"""^\d*<<-?(['"]?)[A-Za-z0-9_.-]+\1$""")
 
@@ -82,6 +89,20 @@ def heredoc_only_command(arguments: str) -> bool:
     """True when a RUN's command is nothing but heredoc markers, so the body is the script."""
     words = arguments.split()
     return bool(words) and all(_HEREDOC_WORD.match(w) for w in words)
+
+
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+
+
+def heredoc_shell_command(arguments: str) -> bool:
+    """True for ``bash <<EOF`` / ``<<EOF sh -e``: a shell reading its script from the heredoc."""
+    words = [w for w in arguments.split() if not _HEREDOC_WORD.match(w)]
+    programs = [w for w in words if not w.startswith("-")]
+    return len(programs) == 1 and programs[0].rsplit("/", 1)[-1] in _SHELLS
+
+
+def without_heredoc_markers(arguments: str) -> str:
+    return " ".join(w for w in arguments.split() if not _HEREDOC_WORD.match(w))
 
 
 def expand(text: str, variables: Mapping[str, str | None], *, escape: str = "\\") -> str:
