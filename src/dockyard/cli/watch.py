@@ -194,6 +194,8 @@ def _duration(value: str) -> float:
 @click.pass_obj
 def command(app: Application, /, names: tuple[str, ...], **options: Any) -> None:
     """Keep running containers on the newest image of their tag, with rollback."""
+    if app.verbosity == 0:
+        log.setLevel(logging.INFO)  # what watch does, for a person reading its log
     settings = _settings(app, names, options)
     from dockyard.engine import Engine
     from dockyard.update import Watcher, recover

@@ -213,15 +213,17 @@ class Watcher:
         own = [c for c in stale if c.container.id == self.settings.own_id]
         stale = [c for c in stale if c.container.id != self.settings.own_id]
         candidates = {c.container.name: c for c in stale}
+        fresh = {r.name for r in report.results if r.status is Status.FRESH}
         running = [c for c in selected if c.running]
         for name in dependents_of(candidates, all_containers=running):
-            if name not in candidates:
+            if name in fresh:  # not monitor-only, skipped or failed: safe to recreate
                 dependent = next(c for c in running if c.name == name)
                 candidates[name] = _Candidate(
                     container=dependent,
                     new_image_id=dependent.image_id,
                     reason="recreated because a container it depends on was replaced",
                 )
+        report.results[:] = [r for r in report.results if r.name not in candidates]
         order = in_dependency_order(candidates, all_containers=everything)
         names_by_id = {c.id: c.name for c in everything}
         replacements = {n: self._replacement(candidates[n], names_by_id) for n in order}

@@ -90,6 +90,7 @@ class Replacement:
         """Stop and rename the old container; an :class:`Outcome` only when that failed."""
         self.journal = Journal(state_dir=self.state_dir, plan=self.plan)
         name, temp = self.container.name, self.plan["temp_name"]
+        log.info("%s: stopping, keeping it as %s until the new one is confirmed", name, temp)
         try:
             self._step(
                 "stop",
@@ -128,6 +129,7 @@ class Replacement:
                 if reason is not None:
                     return self._roll_back(reason)
                 self.journal_or_fail().done("confirm")
+                log.info("%s: the new container is confirmed", name)
         except DockyardError as exc:
             return self._roll_back(str(exc))
         return self._finish()

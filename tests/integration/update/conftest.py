@@ -239,9 +239,7 @@ def create_rich(
     bind_dir = tmp_path / f"bind-{role}"
     bind_dir.mkdir(exist_ok=True)
     (bind_dir / "hello").write_text("hello\n")
-    subnet_ip = (
-        f"10.{200 + int(lab.unique[:2], 16) % 50}.{int(lab.unique[2:4], 16)}.{10 + len(lab.containers)}"
-    )
+    subnet_ip = subnet_for(lab).replace(".0/24", f".{10 + len(lab.containers)}")
     name = lab.name(role)
     host_config = api.create_host_config(
         binds={

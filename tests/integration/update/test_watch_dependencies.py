@@ -27,7 +27,13 @@ def test_dependents_restart_after_their_dependency(
     other.publish("v1")
     db = lab.run(images.ref(), "db", init=True)
     app = lab.run(other.ref(), "app", init=True, labels={WT + "depends-on": db.name})
-    sidecar = lab.run(other.ref(), "side", init=True, network_mode=f"container:{db.name}")
+    sidecar = lab.run(  # shares db's network namespace, so it must not bind 8080 too
+        other.ref(),
+        "side",
+        command=["sleep", "3600"],
+        init=True,
+        network_mode=f"container:{db.name}",
+    )
     linked = lab.run(other.ref(), "linked", init=True, links={db.name: "database"})
     unrelated = lab.run(other.ref(), "lone", init=True)
     v2 = images.publish("v2")
