@@ -1,0 +1,130 @@
+"""Run the fixers in order until nothing changes, checking after each that the output parses.
+
+The order matters: RUNs are joined first so that the apt, purge and cache fixes land in the one
+layer where they save bytes; the user comes last, after every build step. Running the whole chain
+again until it reaches a fixed point is what makes ``fix(fix(x)) == fix(x)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from dockyard.dockerfile._parser import parse
+from dockyard.dockerfile.fix._apt_lists import AptLists
+from dockyard.dockerfile.fix._apt_recommends import AptRecommends
+from dockyard.dockerfile.fix._delete_in_layer import DeleteInCreatingLayer
+from dockyard.dockerfile.fix._edit import apply_edits
+from dockyard.dockerfile.fix._exec_form import ExecForm
+from dockyard.dockerfile.fix._join_runs import JoinRuns
+from dockyard.dockerfile.fix._maintainer import MaintainerLabel
+from dockyard.dockerfile.fix._model import Edit, Fix, Fixer, Unfixed
+from dockyard.dockerfile.fix._nonroot_user import NonRootUser
+from dockyard.dockerfile.fix._pin import PinLatest, Resolver
+from dockyard.dockerfile.fix._purge_downloaders import PurgeDownloaders
+from dockyard.dockerfile.fix._small_cleanups import ApkNoCache, PipNoCacheDir, YumClean
+from dockyard.dockerfile.fix._view import read_doc
+from dockyard.errors import DockerfileError
+
+__all__ = ["FixResult", "default_fixers", "fix_text"]
+
+_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """The fixed text, the fixes made (in order), and the problems left for a person."""
+
+    original: str
+    text: str
+    fixes: tuple[Fix, ...] = ()
+    unfixed: tuple[Unfixed, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def default_fixers(*, resolve: Resolver | None = None) -> list[Fixer]:
+    fixers: list[Fixer] = [
+        JoinRuns(),
+        AptRecommends(),
+        PurgeDownloaders(),
+        AptLists(),
+        ApkNoCache(),
+        PipNoCacheDir(),
+        YumClean(),
+        DeleteInCreatingLayer(),
+        MaintainerLabel(),
+        ExecForm(),
+        NonRootUser(),
+    ]
+    if resolve is not None:
+        fixers.insert(0, PinLatest(resolve=resolve))
+    return fixers
+
+
+def fix_text(
+    text: str,
+    *,
+    fixers: Sequence[Fixer] | None = None,
+    resolve: Resolver | None = None,
+    parses: Callable[[str], bool] | None = None,
+) -> FixResult:
+    """Apply every fixer until a fixed point; a fixer whose output would not parse is undone."""
+    chain = list(fixers) if fixers is not None else default_fixers(resolve=resolve)
+    check = parses or _parses
+    current = text
+    fixes: list[Fix] = []
+    unfixed: dict[tuple[str, int, str], Unfixed] = {}
+    for _ in range(_ROUNDS):
+        before_round = current
+        for fixer in chain:
+            doc = read_doc(current)
+            outcome = fixer(doc)
+            for item in outcome.unfixed:
+                unfixed.setdefault((item.code, item.line, item.reason), item)
+            if not outcome.edits:
+                continue
+            candidate = apply_edits(doc.lines, _without_overlaps(outcome.edits))
+            if candidate == current:
+                continue
+            if not check(candidate):
+                line = outcome.edits[0].start
+                unfixed.setdefault(
+                    (fixer.code, line, "parse"),
+                    Unfixed(fixer.code, line, "the fixed text would not parse; left as it was"),
+                )
+                continue
+            current = candidate
+            fixes.extend(outcome.fixes)
+        if current == before_round:
+            break
+    final_problems = tuple(item for item in unfixed.values() if not _resolved_later(item, current))
+    return FixResult(original=text, text=current, fixes=tuple(fixes), unfixed=final_problems)
+
+
+def _resolved_later(item: Unfixed, text: str) -> bool:
+    """A refusal in an early round that a later round fixed anyway is not reported."""
+    doc = read_doc(text)
+    for fixer in default_fixers():
+        if fixer.code == item.code:
+            return not fixer(doc).unfixed and item.reason != "parse"
+    return False
+
+
+def _without_overlaps(edits: list[Edit]) -> list[Edit]:
+    kept: list[Edit] = []
+    for edit in sorted(edits, key=lambda e: e.start):
+        if kept and edit.start <= max(kept[-1].end, kept[-1].start - 1) and edit.end >= edit.start:
+            continue
+        kept.append(edit)
+    return kept
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse(text)
+    except DockerfileError:
+        return False
+    return True
