@@ -73,6 +73,7 @@ class Analysis:
     changes: list[LayerChange]
     final_size: int
     file_count: int
+    final_files: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def size_bytes(self) -> int:
@@ -172,10 +173,14 @@ class Analyzer:
         change = LayerChange()
         for path, _size, kind in entries:
             if kind == EntryKind.OPAQUE:
-                change.removed_bytes += self._drop(self._subtree(path, include_self=False), index, "hidden")
+                change.removed_bytes += self._drop(
+                    self._subtree(path, include_self=False), index, "hidden"
+                )
             elif kind == EntryKind.WHITEOUT:
                 change.deleted += 1
-                change.removed_bytes += self._drop(self._subtree(path, include_self=True), index, "deleted")
+                change.removed_bytes += self._drop(
+                    self._subtree(path, include_self=True), index, "deleted"
+                )
         for path, size, kind in entries:
             if kind in (EntryKind.FILE, EntryKind.DIR):
                 self._put(path, size, is_dir=kind == EntryKind.DIR, index=index, change=change)
@@ -194,7 +199,9 @@ class Analyzer:
     def _put(self, path: str, size: int, *, is_dir: bool, index: int, change: LayerChange) -> None:
         old = self._view.get(path)
         if old is not None and old.is_dir and not is_dir:
-            change.removed_bytes += self._drop(self._subtree(path, include_self=False), index, "deleted")
+            change.removed_bytes += self._drop(
+                self._subtree(path, include_self=False), index, "deleted"
+            )
         if old is not None and not old.is_dir:
             if old.size > 0:
                 self._removed.append(RemovedFile(path, old.size, old.layer, index, "overwritten"))
@@ -230,6 +237,7 @@ class Analyzer:
             changes=list(self._changes),
             final_size=sum(size for _, size in files),
             file_count=len(files),
+            final_files=dict(files),
         )
 
 

@@ -19,30 +19,18 @@ from typing import IO, Any
 
 from dockyard.errors import AnalysisError, DigestMismatch
 from dockyard.image._model import ImageData, LayerFiles
-from dockyard.image._tarscan import GunzipReader, HashingReader, read_layer_tar, sniff_kind
+from dockyard.image._tarscan import (
+    GunzipReader,
+    HashingReader,
+    PrefixedReader,
+    read_layer_tar,
+    sniff_kind,
+)
 
 __all__ = ["read_archive"]
 
 _CHUNK = 1 << 20
 _MAX_JSON = 64 << 20
-
-
-class _Prefixed:
-    """A reader that returns ``head`` first, then the rest of ``raw``."""
-
-    def __init__(self, head: bytes, raw: IO[bytes]) -> None:
-        self._head = head
-        self._raw = raw
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            if size < 0 or size >= len(self._head):
-                data, self._head = self._head, b""
-                more = self._raw.read(-1 if size < 0 else size - len(data))
-                return data + more
-            data, self._head = self._head[:size], self._head[size:]
-            return data
-        return self._raw.read(size)
 
 
 @dataclass
@@ -104,7 +92,11 @@ def read_archive(stream: IO[bytes], *, name: str) -> ImageData:
         diff_ids=diff_ids,
         layers=[layer.files for layer in layers],
         layer_digests=[layer.blob_digest for layer in layers],
-        compressed_sizes=[layer.blob_size for layer in layers],
+        compressed_sizes=(
+            [layer.blob_size for layer in layers]
+            if any(layer.blob_digest != layer.diff_id for layer in layers)
+            else []
+        ),
         reader="archive tar, streamed",
         verified="every layer's sha256 against the config's diff_ids; blobs against their names",
     )
@@ -113,7 +105,7 @@ def read_archive(stream: IO[bytes], *, name: str) -> ImageData:
 def _scan(stream: IO[bytes], *, what: str) -> _Members:
     members = _Members()
     try:
-        with tarfile.open(fileobj=stream, mode="r|", bufsize=_CHUNK) as archive:  # type: ignore[call-overload]
+        with tarfile.open(fileobj=stream, mode="r|", bufsize=_CHUNK) as archive:
             for member in archive:
                 path = posixpath.normpath(member.name)
                 if member.issym() or member.islnk():
@@ -130,7 +122,7 @@ def _scan(stream: IO[bytes], *, what: str) -> _Members:
 
 def _read_member(path: str, raw: IO[bytes], members: _Members, *, what: str) -> None:
     head = raw.read(512)
-    outer = HashingReader(_Prefixed(head, raw))  # type: ignore[arg-type]
+    outer = HashingReader(PrefixedReader(head, raw))
     kind = sniff_kind(head)
     if kind == "other" and (path.endswith(".tar") or (len(head) == 512 and not head.strip(b"\0"))):
         kind = "tar"  # an empty layer is 1024 zero bytes, without a ustar header

@@ -22,7 +22,9 @@ _VERSION = 1
 
 
 def default_cache_dir(environ: dict[str, str]) -> Path:
-    base = environ.get("XDG_CACHE_HOME") or str(Path(environ.get("HOME", "~")).expanduser() / ".cache")
+    base = environ.get("XDG_CACHE_HOME") or str(
+        Path(environ.get("HOME", "~")).expanduser() / ".cache"
+    )
     return Path(base) / "dockyard" / "layers"
 
 
@@ -59,7 +61,10 @@ class LayerCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8", compresslevel=1) as out:
+            with (
+                os.fdopen(handle, "wb") as raw,
+                gzip.open(raw, "wt", encoding="utf-8", compresslevel=1) as out,
+            ):
                 json.dump({"version": _VERSION, "size": layer.size, "entries": layer.entries}, out)
             os.replace(temp, path)
         except OSError:

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 __all__ = [
+    "WHITEOUT_PREFIX",
     "Entry",
     "EntryKind",
     "HistoryEntry",
     "ImageData",
     "LayerFiles",
-    "WHITEOUT_PREFIX",
     "entry_from_tar_name",
 ]
 

@@ -8,6 +8,7 @@ image the engine has comes from the engine, anything else from a registry.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable
@@ -28,7 +29,14 @@ from dockyard.image._model import ImageData, LayerFiles
 from dockyard.image._tarscan import ChunkReader
 from dockyard.image._tarsplit import read_tar_split
 
-__all__ = ["SOURCES", "guess_source", "load_from_archive", "load_from_engine"]
+__all__ = [
+    "SOURCES",
+    "engine_diff_ids",
+    "guess_source",
+    "load_from_archive",
+    "load_from_engine",
+    "load_image",
+]
 
 SOURCES = ("engine", "registry", "archive")
 _WORKERS = 2
@@ -42,7 +50,7 @@ def guess_source(ref: str, *, engine: Engine) -> str:
             return "engine"
     except AnalysisError:
         raise
-    except Exception:  # noqa: BLE001 - no engine at all: a registry may still answer
+    except Exception:
         return "registry"
     return "registry"
 
@@ -68,7 +76,7 @@ def load_from_engine(engine: Engine, *, ref: str, cache: LayerCache) -> ImageDat
         if stored is not None:
             layers = _parallel(
                 [
-                    _cached(cache, diff_id, lambda p=path: _tar_split(p))
+                    _cached(cache, diff_id, functools.partial(_tar_split, path))
                     for diff_id, path in zip(stored.diff_ids, stored.tar_splits, strict=True)
                 ]
             )
@@ -94,7 +102,9 @@ def _tar_split(path: Path) -> LayerFiles:
         return read_tar_split(stream, what=str(path))
 
 
-def _cached(cache: LayerCache, key: str, load: Callable[[], LayerFiles]) -> Callable[[], LayerFiles]:
+def _cached(
+    cache: LayerCache, key: str, load: Callable[[], LayerFiles]
+) -> Callable[[], LayerFiles]:
     def run() -> LayerFiles:
         found = cache.get(key)
         if found is not None:
@@ -121,3 +131,33 @@ def _json(data: bytes, *, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise AnalysisError(f"{what} is not a JSON object")
     return value
+
+
+def load_image(
+    ref: str,
+    *,
+    source: str | None,
+    engine: Engine,
+    cache: LayerCache,
+    platform: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> ImageData:
+    """Read ``ref`` from ``source`` (guessed when None) into :class:`ImageData`."""
+    chosen = source or guess_source(ref, engine=engine)
+    if chosen == "archive":
+        return load_from_archive(Path(ref))
+    if chosen == "engine":
+        return load_from_engine(engine, ref=ref, cache=cache)
+    if chosen == "registry":
+        from dockyard.image._registry import load_from_registry
+
+        return load_from_registry(ref, platform=platform, environ=environ or {}, cache=cache)
+    raise UsageError(f"unknown source {chosen!r}; use one of {', '.join(SOURCES)}")
+
+
+def engine_diff_ids(engine: Engine, *, ref: str) -> list[str] | None:
+    """The layer diff ids of an image the engine has (a base image), or None."""
+    attrs = inspect_image(engine, ref=ref)
+    if attrs is None:
+        return None
+    return [str(d) for d in (attrs.get("RootFS") or {}).get("Layers") or []]

@@ -16,7 +16,14 @@ from typing import IO
 from dockyard.errors import AnalysisError
 from dockyard.image._model import LayerFiles
 
-__all__ = ["ChunkReader", "HashingReader", "GunzipReader", "read_layer_tar", "sniff_kind"]
+__all__ = [
+    "ChunkReader",
+    "GunzipReader",
+    "HashingReader",
+    "PrefixedReader",
+    "read_layer_tar",
+    "sniff_kind",
+]
 
 _CHUNK = 1 << 20
 
@@ -24,7 +31,7 @@ _CHUNK = 1 << 20
 class HashingReader:
     """A file-like object that hashes (sha256) everything read through it."""
 
-    def __init__(self, raw: IO[bytes] | ChunkReader | GunzipReader) -> None:
+    def __init__(self, raw: IO[bytes] | ChunkReader | GunzipReader | PrefixedReader) -> None:
         self._raw = raw
         self._hash = hashlib.sha256()
         self.count = 0
@@ -71,7 +78,7 @@ class ChunkReader:
 class GunzipReader:
     """Streaming gzip (multi-member safe) over a file object, via zlib: no temporary files."""
 
-    def __init__(self, raw: IO[bytes] | HashingReader | ChunkReader) -> None:
+    def __init__(self, raw: IO[bytes] | HashingReader | ChunkReader | PrefixedReader) -> None:
         self._raw = raw
         self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
         self._buffer = bytearray()
@@ -96,6 +103,24 @@ class GunzipReader:
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
         return data
+
+
+class PrefixedReader:
+    """A reader that returns ``head`` first, then the rest of ``raw``."""
+
+    def __init__(self, head: bytes, raw: IO[bytes] | ChunkReader) -> None:
+        self._head = head
+        self._raw = raw
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0 or size >= len(self._head):
+                data, self._head = self._head, b""
+                more = self._raw.read(-1 if size < 0 else size - len(data))
+                return data + more
+            data, self._head = self._head[:size], self._head[size:]
+            return data
+        return self._raw.read(size)
 
 
 def sniff_kind(head: bytes) -> str:
