@@ -43,6 +43,7 @@ from dockyard.engine._images import (
     stream_saved_image,
 )
 from dockyard.engine._push import PushResult, classify_push_error, push_tag
+from dockyard.engine._smoke import SmokeRun, run_smoke
 
 __all__ = [
     "BuildEvent",
@@ -55,6 +56,7 @@ __all__ = [
     "ImageInfo",
     "LayerStore",
     "PushResult",
+    "SmokeRun",
     "StoredImage",
     "build_image",
     "buildkit_available",
@@ -78,6 +80,7 @@ __all__ = [
     "remove_image_if_unused",
     "rename_container",
     "run_image_once",
+    "run_smoke",
     "start_container",
     "stop_container",
     "stream_saved_image",
