@@ -1,0 +1,189 @@
+"""Authorization for registry requests: basic auth, and the distribution spec's bearer-token flow.
+
+A registry says what it wants in a ``WWW-Authenticate`` challenge (learnt from the ``/v2/`` ping
+or from a 401). ``Basic``: send the credentials on every request. ``Bearer``: ask the token server
+(``realm``) for a token for ``service`` and ``scope`` — with HTTP basic auth when credentials
+exist (or an OAuth2 refresh-token POST for an identity token), anonymously otherwise — and send
+``Authorization: Bearer <token>``. Tokens are cached per (realm, service, scope, user) until
+``expires_in`` (60 s when the server does not say) runs out, so a watcher polling many tags asks
+the token server once per repository and window, not once per request.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from dockyard.errors import AuthenticationError, RegistryUnavailable
+from dockyard.registry._challenge import Challenge
+from dockyard.registry._credentials import Credentials, CredentialStore
+from dockyard.secrets import Secret, redact
+
+__all__ = ["Authorizer"]
+
+log = logging.getLogger("dockyard.registry")
+_DEFAULT_EXPIRES_S = 60
+_EXPIRY_MARGIN_S = 5.0
+_CLIENT_ID = "dockyard"
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedToken:
+    token: Secret
+    expires_at: float
+
+
+class Authorizer:
+    """Holds what each registry asked for, the credentials to answer with, and cached tokens."""
+
+    def __init__(
+        self,
+        *,
+        http: httpx.Client,
+        credentials: CredentialStore | None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._http = http
+        self._store = credentials
+        self._clock = clock
+        self._challenges: dict[str, Challenge | None] = {}
+        self._tokens: dict[tuple[str, str, str, str], _CachedToken] = {}
+        self._lock = threading.Lock()
+        self.token_requests = 0
+
+    def knows(self, registry: str) -> bool:
+        return registry in self._challenges
+
+    def learn(self, registry: str, challenge: Challenge | None) -> None:
+        """Remember how ``registry`` authenticates (None: it needs nothing)."""
+        self._challenges[registry] = challenge
+
+    def credentials(self, registry: str) -> Credentials | None:
+        return self._store.for_registry(registry) if self._store is not None else None
+
+    def header(self, *, registry: str, scope: str, fresh: bool = False) -> dict[str, str]:
+        """The Authorization header for a request to ``registry`` needing ``scope``."""
+        challenge = self._challenges.get(registry)
+        if challenge is None:
+            return {}
+        creds = self.credentials(registry)
+        if challenge.scheme == "basic":
+            if creds is None:
+                raise self.missing(registry, scope=scope)
+            return {"Authorization": _basic(creds)}
+        if challenge.scheme == "bearer":
+            token = self._token(registry, challenge, scope=scope, creds=creds, fresh=fresh)
+            return {"Authorization": f"Bearer {token.reveal()}"}
+        raise AuthenticationError(
+            f"registry {registry} asks for {challenge.scheme!r} authentication, which dockyard "
+            "does not speak (basic and bearer tokens only)"
+        )
+
+    def refused(self, registry: str, *, scope: str, status: int) -> AuthenticationError:
+        """The error for a 401/403 that remains after the credentials were tried."""
+        creds = self.credentials(registry)
+        if creds is None:
+            return self.missing(registry, scope=scope)
+        verb = "refused" if status == 401 else "denied access to"
+        what = "the credentials" if status == 401 else scope
+        return AuthenticationError(
+            f"registry {registry} {verb} {what} of user {creds.username!r} "
+            f"(credentials from {creds.source}): check them, or docker login {registry}"
+        )
+
+    @staticmethod
+    def missing(registry: str, *, scope: str) -> AuthenticationError:
+        return AuthenticationError(
+            f"registry {registry} requires credentials for {scope} and none were found: "
+            f"run docker login {registry}, or set REPO_USER/REPO_PASS"
+        )
+
+    def _token(
+        self,
+        registry: str,
+        challenge: Challenge,
+        *,
+        scope: str,
+        creds: Credentials | None,
+        fresh: bool,
+    ) -> Secret:
+        realm, service = challenge.realm, challenge.service or ""
+        if not realm:
+            raise RegistryUnavailable(f"registry {registry} sent a bearer challenge without realm")
+        key = (realm, service, scope, creds.username if creds else "")
+        with self._lock:
+            cached = self._tokens.get(key)
+            if cached is not None and not fresh and cached.expires_at > self._clock():
+                return cached.token
+            fetched = self._fetch_token(
+                registry, realm=realm, service=service, scope=scope, creds=creds
+            )
+            self._tokens[key] = fetched
+            return fetched.token
+
+    def _fetch_token(
+        self, registry: str, *, realm: str, service: str, scope: str, creds: Credentials | None
+    ) -> _CachedToken:
+        self.token_requests += 1
+        log.debug("asking %s for a token (service %r, scope %r)", realm, service, scope)
+        try:
+            response = self._token_request(realm=realm, service=service, scope=scope, creds=creds)
+        except httpx.HTTPError as exc:
+            reason = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            raise RegistryUnavailable(
+                f"the token server of registry {registry} is unreachable: {reason}"
+            ) from exc
+        if response.status_code in (401, 403):
+            raise self.refused(registry, scope=scope, status=401)
+        if response.status_code != 200:
+            raise RegistryUnavailable(
+                f"the token server of registry {registry} answered {response.status_code}"
+            )
+        return self._parse_token(registry, response)
+
+    def _token_request(
+        self, *, realm: str, service: str, scope: str, creds: Credentials | None
+    ) -> httpx.Response:
+        if creds is not None and creds.identity_token:
+            form = {
+                "grant_type": "refresh_token",
+                "refresh_token": creds.identity_token.reveal(),
+                "service": service,
+                "scope": scope,
+                "client_id": _CLIENT_ID,
+            }
+            return self._http.post(realm, data=form)
+        params: list[tuple[str, str | int | float | bool | None]] = (
+            [("service", service)] if service else []
+        )
+        params += [("scope", part) for part in scope.split(" ") if part]
+        headers = {"Authorization": _basic(creds)} if creds is not None else {}
+        return self._http.get(realm, params=params, headers=headers)
+
+    def _parse_token(self, registry: str, response: httpx.Response) -> _CachedToken:
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise RegistryUnavailable(
+                f"the token server of registry {registry} answered something not JSON"
+            ) from exc
+        token = body.get("token") or body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise RegistryUnavailable(f"the token server of registry {registry} sent no token")
+        expires = body.get("expires_in")
+        lifetime = expires if isinstance(expires, int) and expires > 0 else _DEFAULT_EXPIRES_S
+        expires_at = self._clock() + max(lifetime - _EXPIRY_MARGIN_S, lifetime / 2)
+        return _CachedToken(token=Secret(token), expires_at=expires_at)
+
+
+def _basic(creds: Credentials | None) -> str:
+    if creds is None:
+        return ""
+    pair = f"{creds.username}:{creds.password.reveal()}".encode()
+    return "Basic " + base64.b64encode(pair).decode("ascii")
