@@ -106,6 +106,7 @@ class _Plan:
     labels: dict[str, str]
     inputs: str
     dockerfile_path: str  # inside the context
+    relative_path: str  # inside the repository, as the user names it
     dockerfile_text: str
     context_dir: Path
 
@@ -235,6 +236,7 @@ def _plan(source: Source, *, options: BuildOptions) -> _Plan:
         labels=labels,
         inputs=inputs,
         dockerfile_path=in_context,
+        relative_path=relative,
         dockerfile_text=text,
         context_dir=context_dir,
     )
@@ -299,9 +301,24 @@ def _build(
             platform=options.platform,
             network_mode=options.network_mode,
         )
-        built = build_image(engine, request=request, on_event=reporter.event)
+        try:
+            built = build_image(engine, request=request, on_event=reporter.event)
+        except DockerfileError as exc:
+            raise _located(exc, plan=plan, translated=bool(extra)) from exc
     reporter.note(f"built {built.id[:19]} with {built.builder}")
     return built.id
+
+
+def _located(exc: DockerfileError, *, plan: _Plan, translated: bool) -> DockerfileError:
+    """The engine's parse error, pointed at the user's file (lines move when heredocs were
+    rewritten, so then the rewritten file is named instead)."""
+    if exc.line is None:
+        return exc
+    message = exc.message.split(": ", 1)[1] if exc.path else exc.message
+    if translated:
+        where = f"{plan.relative_path} (heredocs translated)"
+        return DockerfileError(message, path=where, line=exc.line)
+    return DockerfileError(message, path=plan.relative_path, line=exc.line)
 
 
 def _dockerfile_for_engine(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 import tarfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -201,8 +202,8 @@ def _post_build(
 
 def _request_error(exc: docker.errors.APIError) -> EngineError | DockerfileError | BuildError:
     explanation = str(exc.explanation or exc).strip()
-    if "dockerfile" in explanation.lower() and "parse error" in explanation.lower():
-        return DockerfileError(explanation)
+    if _PARSE_ERROR.search(explanation):
+        return _failure(explanation, where="", tail=[])
     return BuildError(f"the engine refused the build: {explanation}")
 
 
@@ -304,9 +305,18 @@ def _error_text(message: Mapping[str, Any]) -> str:
     return str(message.get("error", "unknown build error"))
 
 
+_PARSE_ERROR = re.compile(r"dockerfile parse error line (?P<line>\d+): (?P<message>.*)", re.I)
+
+
 def _failure(error: str, *, where: str, tail: list[str]) -> BuildError | DockerfileError:
+    """A Dockerfile the engine could not parse is the user's input error (exit 9), not a build."""
     first = error.strip().splitlines()[0] if error.strip() else "unknown error"
-    if "dockerfile parse error" in first or "failed to parse dockerfile" in first.lower():
+    parse_error = _PARSE_ERROR.search(first)
+    if parse_error:
+        return DockerfileError(
+            parse_error["message"], path="Dockerfile", line=int(parse_error["line"])
+        )
+    if "failed to parse dockerfile" in first.lower():
         return DockerfileError(first)
     return BuildError(f"the build failed{where}: {first}", log_tail=tail)
 
