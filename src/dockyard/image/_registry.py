@@ -33,6 +33,8 @@ def load_from_registry(
     wanted = Platform.parse(platform) if platform else None
     with RegistryClient(credentials=CredentialStore.from_environment(environ=environ)) as client:
         manifest = client.get_manifest(reference, platform=wanted)
+        if manifest.config_digest is None:
+            raise AnalysisError(f"{ref}: the manifest names no image config")
         config_bytes = client.get_blob_bytes(reference, manifest.config_digest)
         config = _json(config_bytes, what=f"config of {ref}")
         diff_ids = [str(d) for d in (config.get("rootfs") or {}).get("diff_ids") or []]
