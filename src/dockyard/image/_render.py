@@ -10,7 +10,14 @@ from rich.table import Table
 
 from dockyard.image._diveci import RuleResult
 
-__all__ = ["human_bytes", "render_ci", "render_inspect", "short_command"]
+__all__ = [
+    "compare_markdown",
+    "human_bytes",
+    "render_ci",
+    "render_compare",
+    "render_inspect",
+    "short_command",
+]
 
 _UNITS = ("B", "kB", "MB", "GB", "TB")
 _SHOWN = 10
@@ -132,3 +139,102 @@ def render_ci(
         f"Result:{verdict} [Total:{len(results)}] [Passed:{tally['PASS']}] "
         f"[Failed:{tally['FAIL']}] [Warn:0] [Skipped:{tally['SKIP']}]"
     )
+
+
+def _total_rows(comparison: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for key, values in comparison["totals"].items():
+        a, b, delta = values["a"], values["b"], values["delta"]
+        rows.append((key, _value(key, a), _value(key, b), _value(key, delta, signed=True)))
+    return rows
+
+
+def _value(key: str, value: Any, *, signed: bool = False) -> str:
+    if value is None:
+        return "-"
+    if key in ("efficiency", "user_wasted_percent"):
+        return f"{value * 100:+.2f} %" if signed else f"{value * 100:.2f} %"
+    if key == "file_count":
+        return f"{value:+d}" if signed else str(value)
+    text = human_bytes(value)
+    return ("+" + text) if signed and value > 0 else text
+
+
+def _file_value(value: int | None) -> str:
+    return "-" if value is None else human_bytes(value)
+
+
+def render_compare(console: Console, comparison: dict[str, Any]) -> None:
+    """A and B side by side: totals, layers only in one of them, and the files that differ."""
+    console.print(f"A: {comparison['a']}\nB: {comparison['b']}")
+    totals = Table(title="Totals", title_justify="left")
+    for column in ("", "A", "B", "B - A"):
+        totals.add_column(column, justify="left" if not column else "right")
+    for row in _total_rows(comparison):
+        totals.add_row(*row)
+    console.print(totals)
+    layers = comparison["layers"]
+    console.print(
+        f"Layers: A has {len(layers['a'])}, B has {len(layers['b'])}, {layers['shared']} shared"
+    )
+    for side in ("a", "b"):
+        only = layers[f"only_in_{side}"]
+        if not only:
+            continue
+        table = Table(title=f"Layers only in {side.upper()}", title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column("Size", justify="right")
+        table.add_column("Instruction")
+        for row in only:
+            table.add_row(
+                str(row["index"]), human_bytes(row["size_bytes"]), short_command(row["created_by"])
+            )
+        console.print(table)
+    if comparison["files"]:
+        table = Table(
+            title="Files that make the difference (final filesystems)", title_justify="left"
+        )
+        for column in ("Change", "A", "B", "Path"):
+            table.add_column(column, justify="left" if column == "Path" else "right")
+        for row in comparison["files"]:
+            delta = row["delta"]
+            table.add_row(
+                ("+" if delta > 0 else "") + human_bytes(delta),
+                _file_value(row["a"]),
+                _file_value(row["b"]),
+                row["path"],
+            )
+        console.print(table)
+
+
+def compare_markdown(comparison: dict[str, Any]) -> str:
+    """The comparison as Markdown, for a pull request or a before/after note."""
+    lines = [
+        f"## `{comparison['a']}` (A) vs `{comparison['b']}` (B)",
+        "",
+        "| | A | B | B - A |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [f"| {k} | {a} | {b} | {d} |" for k, a, b, d in _total_rows(comparison)]
+    layers = comparison["layers"]
+    lines += [
+        "",
+        f"Layers: A has {len(layers['a'])}, B has {len(layers['b'])}, {layers['shared']} shared.",
+    ]
+    for side in ("a", "b"):
+        only = layers[f"only_in_{side}"]
+        if only:
+            lines += ["", f"### Layers only in {side.upper()}", "", "| # | size | instruction |"]
+            lines += ["| ---: | ---: | --- |"]
+            for row in only:
+                command = short_command(row["created_by"]).replace("|", "\\|")
+                lines.append(f"| {row['index']} | {human_bytes(row['size_bytes'])} | `{command}` |")
+    if comparison["files"]:
+        lines += ["", "### Files that make the difference", "", "| change | A | B | path |"]
+        lines += ["| ---: | ---: | ---: | --- |"]
+        for row in comparison["files"]:
+            delta = row["delta"]
+            change = ("+" if delta > 0 else "") + human_bytes(delta)
+            a, b = _file_value(row["a"]), _file_value(row["b"])
+            lines.append(f"| {change} | {a} | {b} | `{row['path']}` |")
+    return "\n".join(lines) + "\n"
