@@ -29,6 +29,7 @@ from dockyard.engine import (
     build_image,
     find_images_by_label,
     image_size,
+    pull_by_digest,
     push_tag,
     tag_image,
     write_context_tar,
@@ -58,8 +59,6 @@ class Registry(Protocol):
     def digest(self, reference: str) -> str | None: ...
 
     def config_labels(self, reference: str) -> dict[str, str] | None: ...
-
-    def copy_tag(self, repository: str, *, source_tag: str, target_tag: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -267,13 +266,13 @@ def _already_built(
             return None
         digest = registry.digest(reference)
         reporter.note(f"already built and pushed: {reference} ({digest})")
-        for tag in plan.tags:
-            if tag != revision_tag and registry.digest(f"{repository}:{tag}") != digest:
-                registry.copy_tag(repository, source_tag=revision_tag, target_tag=tag)
-                reporter.note(f"tagged {repository}:{tag} -> {digest}")
-        images = find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)
-        size = image_size(engine, ref=images[0]) if images else 0
-        return BuildOutcome(repository, plan.tags, digest, revision, size, 0.0, True, None)
+        missing = [t for t in plan.tags if registry.digest(f"{repository}:{t}") != digest]
+        image_id = _local_copy(engine, registry, repository, plan=plan, digest=digest)
+        if missing:
+            _retag(engine, registry, repository, image_id=image_id, tags=missing, digest=digest,
+                   reporter=reporter)  # fmt: skip
+        size = image_size(engine, ref=image_id)
+        return BuildOutcome(repository, plan.tags, digest, revision, size, 0.0, True, image_id)
     if options.push:
         return None
     images = find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)
@@ -283,6 +282,40 @@ def _already_built(
     reporter.note(f"already built: {repository}:{revision_tag} ({images[0][:19]})")
     size = image_size(engine, ref=images[0])
     return BuildOutcome(repository, plan.tags, None, revision, size, 0.0, True, images[0])
+
+
+def _local_copy(
+    engine: Engine, registry: Registry, repository: str, *, plan: _Plan, digest: str | None
+) -> str:
+    """The built image in the engine: still there from the build, or pulled by its digest."""
+    images = find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)
+    if images:
+        return images[0]
+    return pull_by_digest(
+        engine,
+        repository=repository,
+        digest=str(digest),
+        auth_config=registry.auth_config(repository),
+    )
+
+
+def _retag(
+    engine: Engine,
+    registry: Registry,
+    repository: str,
+    *,
+    image_id: str,
+    tags: list[str],
+    digest: str | None,
+    reporter: Reporter,
+) -> None:
+    """Point ``tags`` at the already pushed image: layers exist, so only manifests travel."""
+    tag_image(engine, image_id=image_id, references=[f"{repository}:{t}" for t in tags])
+    pushed = _push_all(engine, registry, repository=repository, tags=tuple(tags), reporter=reporter)
+    if pushed != digest:
+        raise RegistryError(
+            f"re-tagging {repository} produced {pushed}, not the pushed {digest}: use --force"
+        )
 
 
 def _build(

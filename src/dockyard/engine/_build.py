@@ -35,6 +35,7 @@ __all__ = [
     "find_images_by_label",
     "image_labels",
     "image_size",
+    "pull_by_digest",
     "remove_image",
     "run_image_once",
     "tag_image",
@@ -356,6 +357,17 @@ def remove_image(engine: Engine, *, ref: str) -> None:
     except EngineError as exc:
         if "No such image" not in str(exc):
             raise
+
+
+def pull_by_digest(
+    engine: Engine, *, repository: str, digest: str, auth_config: Mapping[str, str] | None
+) -> str:
+    """Pull ``repository@digest`` and return the local image id."""
+    with translate_errors(f"pulling {repository}@{digest}"):
+        engine.sdk.api.pull(
+            repository, tag=digest, auth_config=dict(auth_config) if auth_config else None
+        )
+        return str(engine.sdk.api.inspect_image(f"{repository}@{digest}")["Id"])
 
 
 def run_image_once(engine: Engine, *, ref: str, timeout_s: float = 60.0) -> str:
