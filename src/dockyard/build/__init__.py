@@ -4,6 +4,7 @@ build -> metadata-action tags -> push -> the registry's own digest."""
 from __future__ import annotations
 
 from dockyard.build._command import build_command
+from dockyard.build._demo import DemoResult, run_demo
 from dockyard.build._heredoc import Translation, needs_translation, translate_heredocs
 from dockyard.build._inputs import TRANSLATION_VERSION, inputs_hash
 from dockyard.build._pipeline import BuildOptions, BuildOutcome, Registry, Reporter, run_build
@@ -16,6 +17,7 @@ __all__ = [
     "TRANSLATION_VERSION",
     "BuildOptions",
     "BuildOutcome",
+    "DemoResult",
     "LiveReporter",
     "PlainReporter",
     "Registry",
@@ -31,6 +33,7 @@ __all__ = [
     "oci_labels",
     "plan_tags",
     "run_build",
+    "run_demo",
     "sanitize_tag",
     "translate_heredocs",
 ]
