@@ -1,0 +1,149 @@
+"""Run the rules over Dockerfiles and apply what the settings and pragmas say.
+
+The order is hadolint's: rules (and ShellCheck) produce findings; ignore pragmas remove some;
+``override`` changes severities; ``ignored`` codes and ``ignore``-level findings are dropped.
+A file that does not parse yields one ``DL1000`` finding (hadolint's code for parse errors), so a
+run over many files reports every file and the exit code still says something failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from dockyard.dockerfile._config import LintConfig
+from dockyard.dockerfile._model import Dockerfile
+from dockyard.dockerfile._parser import parse
+from dockyard.dockerfile._pragmas import Pragmas, read_pragmas
+from dockyard.dockerfile.rules._base import Finding, Rule, Severity
+from dockyard.errors import DockerfileError
+
+__all__ = ["FileResult", "exit_code", "lint_sources", "lint_text"]
+
+PARSE_ERROR_CODE = "DL1000"
+
+
+@dataclass
+class FileResult:
+    """The findings of one file, sorted by line; ``dockerfile`` is ``None`` if it did not parse."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    dockerfile: Dockerfile | None = None
+
+    @property
+    def parsed(self) -> bool:
+        return self.dockerfile is not None
+
+
+def lint_text(
+    text: str, *, path: str = "Dockerfile", config: LintConfig | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> FileResult:  # fmt: skip
+    """Lint one Dockerfile's text."""
+    return lint_sources([(path, text)], config=config, rules=rules)[0]
+
+
+def lint_sources(
+    sources: Iterable[tuple[str, str]], *, config: LintConfig | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> list[FileResult]:  # fmt: skip
+    """Lint ``(path, text)`` pairs; ShellCheck runs once for all of them."""
+    settings = config or LintConfig()
+    if rules is None:
+        from dockyard.dockerfile.rules import ALL_RULES
+
+        rules = ALL_RULES
+    active = [r for r in rules if r.code not in settings.ignored]
+    results: list[FileResult] = []
+    pragmas: dict[int, Pragmas] = {}
+    for path, text in sources:
+        result = _lint_one(path, text, settings, active)
+        if result.dockerfile is not None:
+            pragmas[id(result)] = read_pragmas(result.dockerfile)
+        results.append(result)
+    if settings.shellcheck:
+        _add_shellcheck(results, pragmas)
+    for result in results:
+        result.findings = _settle(result, pragmas.get(id(result)), settings)
+    return results
+
+
+def _lint_one(path: str, text: str, settings: LintConfig, rules: Sequence[Rule]) -> FileResult:
+    try:
+        df = parse(text, path=path)
+    except DockerfileError as exc:
+        return FileResult(path=path, findings=[_parse_error(path, exc)])
+    ctx = settings.context(path=path)
+    findings = [finding for rule in rules for finding in rule.check(df, ctx)]
+    return FileResult(path=path, findings=findings, dockerfile=df)
+
+
+def _parse_error(path: str, error: DockerfileError) -> Finding:
+    message = error.message
+    prefix = f"{path}:{error.line}: " if error.line is not None else f"{path}: "
+    message = message.removeprefix(prefix)
+    return Finding(
+        path=path,
+        line=error.line or 1,
+        code=PARSE_ERROR_CODE,
+        severity=Severity.ERROR,
+        message=message,
+    )
+
+
+def _add_shellcheck(results: list[FileResult], pragmas: dict[int, Pragmas]) -> None:
+    from dockyard.dockerfile._shellcheck import find_shellcheck, run_shellcheck, scripts_of
+
+    binary = find_shellcheck()
+    if binary is None:
+        return
+    scripts = []
+    owners: dict[int, FileResult] = {}
+    for result in results:
+        if result.dockerfile is None:
+            continue
+        for script in scripts_of(result.dockerfile, pragmas[id(result)]):
+            owners[id(script)] = result
+            scripts.append(script)
+    for script, finding in run_shellcheck(scripts, binary=binary):
+        owners[id(script)].findings.append(finding)
+
+
+def _settle(result: FileResult, pragmas: Pragmas | None, settings: LintConfig) -> list[Finding]:
+    kept: list[Finding] = []
+    seen: set[tuple[int, str, str]] = set()
+    for finding in result.findings:
+        honour = pragmas is not None and not settings.disable_ignore_pragma
+        if honour and pragmas is not None and pragmas.ignores(finding.code, finding.line):
+            continue
+        severity = settings.severity_of(finding.code, finding.severity)
+        if finding.code in settings.ignored or severity is Severity.IGNORE:
+            continue
+        key = (finding.line, finding.code, finding.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        if severity is not finding.severity:
+            finding = _with_severity(finding, severity)
+        kept.append(finding)
+    return sorted(kept, key=lambda f: (f.line, f.code))
+
+
+def _with_severity(finding: Finding, severity: Severity) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, severity=severity)
+
+
+def exit_code(results: Iterable[FileResult], config: LintConfig) -> int:
+    """hadolint's rule: 1 when any finding is at or above the threshold (or a file did not
+    parse), unless ``no_fail``; else 0."""
+    if config.no_fail:
+        return 0
+    for result in results:
+        if not result.parsed:
+            return 1
+        if any(f.severity <= config.failure_threshold for f in result.findings):
+            return 1
+    return 0
