@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from types import TracebackType
@@ -55,6 +56,7 @@ class RegistryClient:
         transport: httpx.BaseTransport | None = None,
         timeout: float = 10.0,
         insecure_hosts: Iterable[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._http = httpx.Client(
             transport=transport,
@@ -62,7 +64,7 @@ class RegistryClient:
             follow_redirects=True,
             headers={"User-Agent": _USER_AGENT},
         )
-        self._auth = Authorizer(http=self._http, credentials=credentials)
+        self._auth = Authorizer(http=self._http, credentials=credentials, clock=clock)
         self._insecure = frozenset(insecure_hosts or ())
         self.last_rate_limit: RateLimit | None = None
 

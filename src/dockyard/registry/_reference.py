@@ -90,6 +90,8 @@ class ImageReference:
 
 def parse_reference(text: str) -> ImageReference:
     """Parse and normalise ``text`` as docker does; a bad reference is a :class:`UsageError`."""
+    if not text.strip():
+        raise UsageError("invalid image reference '': no repository name")
     remainder, digest = _split_digest(text.strip(), original=text)
     remainder, tag = _split_tag(remainder, original=text)
     registry, repository = _split_domain(remainder)
