@@ -1,0 +1,25 @@
+"""DL3033: an unpinned ``yum install`` takes whatever the repository serves on build day; a
+``name-version`` pins it (a ``${VAR}`` from an ARG or this stage's ENV counts as a version)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile.rules._base import LintContext, Severity
+from dockyard.dockerfile.rules.dlbase import StreamRule, rpm_packages_pinned
+
+__all__ = ["rule"]
+
+
+class DL3033(StreamRule):
+    code = "DL3033"
+    severity = Severity.WARNING
+    message = "Specify version with `yum install -y <package>-<version>`."
+    onbuild = True
+
+    def scan(self, instructions: list[Instruction], ctx: LintContext) -> Iterable[int]:
+        return rpm_packages_pinned(instructions, tools=("yum",), skip_verbs=("module",))
+
+
+rule = DL3033()

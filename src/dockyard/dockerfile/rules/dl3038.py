@@ -1,0 +1,36 @@
+"""DL3038: dnf asks for confirmation and a build cannot answer; ``-y`` makes the install
+non-interactive."""
+
+from __future__ import annotations
+
+from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
+from dockyard.dockerfile.rules.dlbase import run_script
+from dockyard.dockerfile.rules.dlshell import Command
+
+__all__ = ["rule"]
+
+
+def _fails(command: Command) -> bool:
+    verbs = ("install", "groupinstall", "localinstall")
+    return command.has_args(("dnf", "microdnf"), *verbs) and not command.has_any_flag(
+        "y", "assumeyes"
+    )
+
+
+def _violates(instruction: Instruction) -> bool:
+    script = run_script(instruction)
+    return script is not None and script.any(_fails)
+
+
+class DL3038(InstructionRule):
+    code = "DL3038"
+    severity = Severity.WARNING
+    message = "Use the -y switch to avoid manual input `dnf install -y <package>`"
+    onbuild = True
+
+    def passes(self, instruction: Instruction, ctx: LintContext) -> bool:
+        return not _violates(instruction)
+
+
+rule = DL3038()

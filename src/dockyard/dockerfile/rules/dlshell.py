@@ -1,0 +1,455 @@
+"""The commands of a RUN script as hadolint's DL rules see them.
+
+hadolint hands every RUN script to ShellCheck's parser and looks at each *simple command* in the
+syntax tree: commands chained with ``&&``/``||``/``;``/``|``, inside subshells, ``if``/``for``/
+``while`` bodies and ``$(...)``/backtick substitutions. A command's name is its first word when
+that word is a literal (``$CMD args`` has no name and is not a command); ``busybox``, ``builtin``,
+``command`` and ``exec`` name the program they run. Arguments keep every word after the first,
+quotes removed, parameters written ``${name}``, redirections left out. Flags are read from those
+words the way hadolint reads them (``-abc`` is three flags, ``--name=value`` is ``name``).
+
+To agree with hadolint on real files, DL rules read scripts through this one reader instead of a
+plain word splitter: ``sudo``/``env`` prefixes are *not* seen through, keywords and assignments are
+skipped, heredoc bodies inside the script are not commands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+__all__ = ["Command", "Script", "read_script"]
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
+_NAME_CHARS = re.compile(r"[A-Za-z0-9_]")
+_SPECIAL_PARAMS = "@*#?$!-0123456789"
+_PREFIX_KEYWORDS = frozenset(
+    {"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"}
+)
+_CLOSING_KEYWORDS = frozenset({"fi", "done", "}", "esac"})
+_REDIRECTION = re.compile(r"(\d*|&)(<<<|<<-|<<|>>|<>|>&|<&|>\||>|<)")
+_WRAPPERS = frozenset({"busybox", "builtin", "command", "run"})
+
+
+@dataclass(frozen=True)
+class Command:
+    """One simple command: its program name, every word after it, and the flags among them."""
+
+    name: str
+    args: tuple[str, ...]
+    flag_positions: tuple[tuple[str, int], ...]
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return tuple(flag for flag, _ in self.flag_positions)
+
+    def has_args(self, name: str | Iterable[str], *wanted: str) -> bool:
+        """Whether this is ``name`` (or one of several names) with one of ``wanted`` among its
+        words: hadolint's ``cmdHasArgs``, which does not care where the word is."""
+        names = {name} if isinstance(name, str) else set(name)
+        return self.name in names and any(arg in wanted for arg in self.args)
+
+    def has_prefix_arg(self, name: str, prefix: str) -> bool:
+        return self.name == name and any(arg.startswith(prefix) for arg in self.args)
+
+    def has_flag(self, flag: str) -> bool:
+        return flag in self.flags
+
+    def has_any_flag(self, *flags: str) -> bool:
+        return any(flag in flags for flag in self.flags)
+
+    def count_flag(self, flag: str) -> int:
+        return self.flags.count(flag)
+
+    def has_arg(self, arg: str) -> bool:
+        return arg in self.args
+
+    def _flag_indexes(self) -> set[int]:
+        return {index for _, index in self.flag_positions}
+
+    def args_no_flags(self, *, drop_values_of: Iterable[str] = ()) -> list[str]:
+        """Words that are not flags; with ``drop_values_of``, also the word after each of those
+        flags when it was written ``-f value`` (not ``--flag=value``)."""
+        flagged = self._flag_indexes()
+        dropped = self._value_indexes(set(drop_values_of))
+        return [
+            arg
+            for index, arg in enumerate(self.args)
+            if index not in flagged and index not in dropped
+        ]
+
+    def flag_values(self, flag: str) -> list[str]:
+        """The words that follow ``-flag``: ``useradd -u 1000`` gives ``["1000"]`` for ``u``."""
+        return [self.args[i] for i in sorted(self._value_indexes({flag}, inline_too=True))]
+
+    def _value_indexes(self, flags: set[str], *, inline_too: bool = False) -> set[int]:
+        indexes: set[int] = set()
+        for flag, index in self.flag_positions:
+            value_follows = index + 1 < len(self.args)
+            if flag in flags and value_follows and (inline_too or "=" not in self.args[index]):
+                indexes.add(index + 1)
+        return indexes
+
+
+@dataclass(frozen=True)
+class Script:
+    """A RUN script read once: its text, its commands in order, whether it has a pipe."""
+
+    text: str
+    commands: tuple[Command, ...]
+    has_pipes: bool
+
+    @property
+    def names(self) -> list[str]:
+        return [command.name for command in self.commands]
+
+    def uses(self, program: str) -> bool:
+        return program in self.names
+
+    def any(self, predicate: Callable[[Command], bool]) -> bool:
+        return any(predicate(command) for command in self.commands)
+
+    def none(self, predicate: Callable[[Command], bool]) -> bool:
+        return not self.any(predicate)
+
+    def index(self, predicate: Callable[[Command], bool]) -> int | None:
+        return next((i for i, c in enumerate(self.commands) if predicate(c)), None)
+
+
+@lru_cache(maxsize=4096)
+def read_script(text: str) -> Script:
+    """Read ``text`` as a POSIX shell script (hadolint's view: bash grammar, no execution)."""
+    reader = _Reader(text)
+    reader.run()
+    return Script(text=text, commands=tuple(reader.commands), has_pipes=reader.pipes)
+
+
+def flags_of(args: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    positions: list[tuple[str, int]] = []
+    for index, arg in enumerate(args):
+        if arg in ("-", "--") or not arg.startswith("-"):
+            continue
+        if arg.startswith("--"):
+            positions.append((arg[2:].split("=", 1)[0], index))
+        else:
+            positions.extend((char, index) for char in arg[1:])
+    return tuple(positions)
+
+
+@dataclass
+class _Word:
+    text: str = ""
+    literal: bool = True
+    started: bool = False
+    assignment: bool | None = None  # starts with an unquoted NAME= (None: not decided yet)
+
+    def plain(self, char: str) -> None:
+        if self.assignment is None and char == "=":
+            self.assignment = bool(_ASSIGNMENT.match(self.text + char))
+        elif self.assignment is None and not (_NAME_CHARS.match(char) or char in "+[]"):
+            self.assignment = False
+        self.text += char
+
+    def quoted(self) -> None:
+        if self.assignment is None:
+            self.assignment = False
+
+
+@dataclass
+class _Pending:
+    words: list[_Word] = field(default_factory=list)
+    inner: list[Command] = field(default_factory=list)
+
+
+class _Reader:
+    """A small hand-written lexer: words, quotes, expansions, operators, redirections."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.commands: list[Command] = []
+        self.pipes = False
+        self.current = _Pending()
+        self.heredocs: list[tuple[str, bool]] = []
+        self.skip_until: str | None = None  # "]]" or "))" compound tests
+
+    # -- driver --------------------------------------------------------------------------------
+    def run(self) -> None:
+        text = self.text
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char == "\n":
+                self.pos += 1
+                self.end_command()
+                self.read_heredoc_bodies()
+            elif char in " \t\r":
+                self.pos += 1
+            elif char == "\\" and text.startswith("\\\n", self.pos):
+                self.pos += 2
+            elif char == "#":
+                self.skip_comment()
+            elif self.operator() or self.redirection():
+                continue
+            else:
+                self.word()
+        self.end_command()
+
+    def skip_comment(self) -> None:
+        end = self.text.find("\n", self.pos)
+        self.pos = len(self.text) if end == -1 else end
+
+    def operator(self) -> bool:
+        text, pos = self.text, self.pos
+        for op in ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")"):
+            if text.startswith(op, pos):
+                if op == "&" and text.startswith("&>", pos):
+                    return False
+                if op == "(" and text.startswith("((", pos) and not self.current.words:
+                    self.skip_past("))")
+                    return True
+                self.pos += len(op)
+                if op in ("|", "|&"):
+                    self.pipes = True
+                self.end_command()
+                return True
+        return False
+
+    def skip_past(self, closing: str) -> None:
+        end = self.text.find(closing, self.pos + 2)
+        self.pos = len(self.text) if end == -1 else end + len(closing)
+
+    def redirection(self) -> bool:
+        match = _REDIRECTION.match(self.text, self.pos)
+        if not match:
+            return False
+        self.pos = match.end()
+        operator = match.group(2)
+        self.skip_blanks()
+        target = self.read_word()
+        if operator in ("<<", "<<-"):
+            self.heredocs.append((target.text, operator == "<<-"))
+        return True
+
+    def skip_blanks(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos] in " \t":
+            self.pos += 1
+
+    def read_heredoc_bodies(self) -> None:
+        for delimiter, strip_tabs in self.heredocs:
+            while self.pos < len(self.text):
+                end = self.text.find("\n", self.pos)
+                line = self.text[self.pos : len(self.text) if end == -1 else end]
+                self.pos = len(self.text) if end == -1 else end + 1
+                if (line.lstrip("\t") if strip_tabs else line) == delimiter:
+                    break
+        self.heredocs = []
+
+    # -- words ---------------------------------------------------------------------------------
+    def word(self) -> None:
+        word = self.read_word()
+        if word.started:
+            self.current.words.append(word)
+
+    def read_word(self) -> _Word:
+        word = _Word()
+        text = self.text
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char in " \t\r\n;&|()<>":
+                if char in "<>" and text.startswith("(", self.pos + 1):
+                    self.process_substitution(word)
+                    continue
+                break
+            word.started = True
+            if char not in "\\'\"$`":
+                word.plain(char)
+                self.pos += 1
+                continue
+            word.quoted()
+            if char == "\\":
+                self.pos += 2
+                if text[self.pos - 1 : self.pos] != "\n":
+                    word.text += text[self.pos - 1 : self.pos]
+            elif char == "'":
+                word.text += self.single_quoted()
+            elif char == '"':
+                self.double_quoted(word)
+            elif char == "$":
+                self.dollar(word)
+            else:
+                self.backticks(word)
+        return word
+
+    def single_quoted(self) -> str:
+        end = self.text.find("'", self.pos + 1)
+        end = len(self.text) if end == -1 else end
+        content = self.text[self.pos + 1 : end]
+        self.pos = end + 1
+        return content
+
+    def double_quoted(self, word: _Word) -> None:
+        self.pos += 1
+        text = self.text
+        while self.pos < len(text) and text[self.pos] != '"':
+            char = text[self.pos]
+            if char == "\\" and self.pos + 1 < len(text):
+                following = text[self.pos + 1]
+                if following == "\n":
+                    pass
+                elif following in '$`"\\':
+                    word.text += following
+                else:
+                    word.text += char + following
+                self.pos += 2
+            elif char == "$":
+                self.dollar(word)
+            elif char == "`":
+                self.backticks(word)
+            else:
+                word.text += char
+                self.pos += 1
+        self.pos += 1
+
+    def dollar(self, word: _Word) -> None:
+        text, pos = self.text, self.pos
+        if text.startswith("$((", pos):
+            self.pos = self.matching(pos + 1) + 1
+            word.text += "${VAR}"
+            word.literal = False
+        elif text.startswith("$(", pos):
+            end = self.matching(pos + 1)
+            inner = text[pos + 2 : end]
+            self.current.inner.extend(read_script(inner).commands)
+            self.pipes = self.pipes or read_script(inner).has_pipes
+            self.pos = end + 1
+            word.text += "${" + "".join(inner.split()) + "}"
+            word.literal = False
+        elif text.startswith("${", pos):
+            end = self.matching_brace(pos + 1)
+            word.text += text[pos : end + 1]
+            self.pos = end + 1
+            word.literal = False
+        elif text.startswith("$'", pos):
+            self.pos += 1
+            word.text += self.single_quoted()
+        elif pos + 1 < len(text) and (
+            _NAME_CHARS.match(text[pos + 1]) or text[pos + 1] in _SPECIAL_PARAMS
+        ):
+            end = pos + 2
+            if not text[pos + 1].isdigit() and text[pos + 1] not in _SPECIAL_PARAMS:
+                while end < len(text) and _NAME_CHARS.match(text[end]):
+                    end += 1
+            word.text += "${" + text[pos + 1 : end] + "}"
+            word.literal = False
+            self.pos = end
+        else:
+            word.text += "$"
+            self.pos += 1
+
+    def backticks(self, word: _Word) -> None:
+        end = self.text.find("`", self.pos + 1)
+        end = len(self.text) if end == -1 else end
+        inner = self.text[self.pos + 1 : end]
+        self.current.inner.extend(read_script(inner).commands)
+        self.pos = end + 1
+        word.text += "${VAR}"
+        word.literal = False
+
+    def process_substitution(self, word: _Word) -> None:
+        end = self.matching(self.pos + 1)
+        self.current.inner.extend(read_script(self.text[self.pos + 2 : end]).commands)
+        self.pos = end + 1
+        word.started = True
+        word.literal = False
+
+    def matching(self, open_at: int) -> int:
+        """Index of the ``)`` closing the ``(`` at ``open_at``, past quotes and nesting."""
+        depth, pos, text = 0, open_at, self.text
+        while pos < len(text):
+            char = text[pos]
+            if char == "\\":
+                pos += 2
+                continue
+            if char == "'":
+                end = text.find("'", pos + 1)
+                pos = len(text) if end == -1 else end + 1
+                continue
+            if char == '"':
+                pos = self.closing_double_quote(pos)
+                continue
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    return pos
+            pos += 1
+        return len(text)
+
+    def closing_double_quote(self, pos: int) -> int:
+        text = self.text
+        pos += 1
+        while pos < len(text) and text[pos] != '"':
+            if text[pos] == "\\":
+                pos += 1
+            elif text.startswith("$(", pos):
+                pos = self.matching(pos + 1)
+            pos += 1
+        return pos + 1
+
+    def matching_brace(self, open_at: int) -> int:
+        depth, pos, text = 0, open_at, self.text
+        while pos < len(text):
+            if text[pos] == "{":
+                depth += 1
+            elif text[pos] == "}":
+                depth -= 1
+                if depth == 0:
+                    return pos
+            pos += 1
+        return len(text) - 1
+
+    # -- commands ------------------------------------------------------------------------------
+    def end_command(self) -> None:
+        pending, self.current = self.current, _Pending()
+        command = _command(pending.words)
+        if command is not None:
+            self.commands.append(command)
+        self.commands.extend(pending.inner)
+
+
+def _command(words: list[_Word]) -> Command | None:
+    rest = list(words)
+    while rest and rest[0].literal and rest[0].text in _PREFIX_KEYWORDS | _CLOSING_KEYWORDS:
+        rest.pop(0)
+    if (
+        rest
+        and rest[0].literal
+        and rest[0].text in ("for", "select", "case", "[", "[[", "function")
+    ):
+        return None
+    while rest and rest[0].assignment:
+        rest.pop(0)
+    if not rest or not rest[0].literal:
+        return None
+    name = rest[0].text
+    args = tuple(word.text for word in rest[1:])
+    name = _effective_name(name, rest[1:]) or name
+    return Command(name=name, args=args, flag_positions=flags_of(args))
+
+
+def _effective_name(name: str, args: list[_Word]) -> str | None:
+    """``busybox wget`` runs wget, ``exec gosu`` runs gosu (as ShellCheck names them)."""
+    if name in _WRAPPERS:
+        if args and not args[0].text.startswith("-") and args[0].literal:
+            return args[0].text
+        return None
+    if name == "exec":
+        index = 0
+        while index < len(args) and args[index].text.startswith("-"):
+            index += 2 if args[index].text == "-a" else 1
+        if index < len(args) and args[index].literal:
+            return args[index].text
+    return None
