@@ -49,6 +49,9 @@ _FORMATS = ["tty", "json", "sarif", "checkstyle", "gitlab_codeclimate"]
 )
 @click.option("--no-shellcheck", is_flag=True, help="Do not run ShellCheck on RUN scripts.")
 @click.option("--no-color", is_flag=True, help="No colours, even on a terminal.")
+@click.option("--fix", "fix", is_flag=True, help="Apply the safe fixes in place, then lint.")
+@click.option("--diff", "diff", is_flag=True, help="Print the fixes as a diff; write nothing.")
+@click.option("--pin", "pin", is_flag=True, help="With --fix/--diff: pin :latest FROMs to digests.")
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -61,6 +64,9 @@ def command(
     trusted: tuple[str, ...],
     no_shellcheck: bool,
     no_color: bool,
+    fix: bool = False,
+    diff: bool = False,
+    pin: bool = False,
 ) -> None:
     """Check Dockerfiles (FILE..., or - for standard input; ./Dockerfile by default)."""
     from dataclasses import replace
@@ -88,7 +94,14 @@ def command(
     if no_color or "NO_COLOR" in app.environ:
         changes["no_color"] = True
     config = replace(config, **changes)  # type: ignore[arg-type]
-    results = lint_sources(_sources(files), config=config)
+    sources = _sources(files)
+    if fix or diff:
+        from dockyard.cli._lint_fix import fix_sources
+
+        sources, changed = fix_sources(app, sources, diff=diff, pin=pin)
+        if diff:
+            ctx.exit(1 if changed else 0)
+    results = lint_sources(sources, config=config)
     color = config.format == "tty" and not config.no_color and app.stdout.isatty()
     report = render(config.format, results, color=color)
     if report:
