@@ -82,6 +82,28 @@ class ContainerInfo:
     def exit_code(self) -> int:
         return int((self.attrs.get("State") or {}).get("ExitCode") or 0)
 
+    @property
+    def detailed(self) -> bool:
+        """False for a list summary: no full config, host config or network settings."""
+        return "Config" in self.attrs
+
+    @classmethod
+    def from_summary(cls, summary: Mapping[str, Any]) -> ContainerInfo:
+        names = summary.get("Names") or [""]
+        status = str(summary.get("State", "unknown"))
+        text = str(summary.get("Status", ""))
+        health = next((h for h in ("unhealthy", "healthy") if f"({h})" in text), None)
+        return cls(
+            id=str(summary["Id"]),
+            name=str(names[0]).lstrip("/"),
+            image_ref=str(summary.get("Image", "")),
+            image_id=str(summary.get("ImageID", "")),
+            status=status,
+            labels=dict(summary.get("Labels") or {}),
+            health=health or ("starting" if "health: starting" in text else None),
+            attrs=summary,
+        )
+
     @classmethod
     def from_attrs(cls, attrs: Mapping[str, Any]) -> ContainerInfo:
         state = attrs.get("State") or {}
@@ -105,17 +127,35 @@ class ExecResult:
     output: str
 
 
-def list_containers(engine: Engine, *, all_states: bool = True) -> list[ContainerInfo]:
-    """Inspect every container (one list call, then one inspect per container)."""
+def list_containers(
+    engine: Engine, *, all_states: bool = True, detailed: bool = True
+) -> list[ContainerInfo]:
+    """Every container: inspected one by one, or (``detailed=False``) from the list call alone.
+
+    A summary has the id, name, image reference and id, state and labels: enough to select and
+    check, at one request for all. Where the list shows an image id instead of the reference
+    (the tag has moved since), that container is inspected to read its ``Config.Image``.
+    """
     with translate_errors("listing containers"):
         summaries = engine.sdk.api.containers(all=all_states)
     found: list[ContainerInfo] = []
     for summary in summaries:
         try:
-            found.append(find_container(engine, ref=str(summary["Id"])))
+            if detailed or _shows_image_id(summary):
+                found.append(find_container(engine, ref=str(summary["Id"])))
+            else:
+                found.append(ContainerInfo.from_summary(summary))
         except ContainerNotFound:
             continue  # removed between list and inspect
     return found
+
+
+def _shows_image_id(summary: Mapping[str, Any]) -> bool:
+    image = str(summary.get("Image", ""))
+    return (
+        image.startswith("sha256:")
+        or image == str(summary.get("ImageID", "")).removeprefix("sha256:")[: len(image)]
+    )
 
 
 def find_container(engine: Engine, *, ref: str) -> ContainerInfo:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from dockyard.update._check import Backoff, CheckResult, DigestSource, check_ref
 from dockyard.update._handoff import hand_over
 from dockyard.update._hooks import SKIP_UPDATE, run_hook
 from dockyard.update._labels import label_bool, label_value
-from dockyard.update._order import dependents_of, in_dependency_order
+from dockyard.update._order import dependency_levels, dependents_of, in_dependency_order
 from dockyard.update._replace import Outcome, Replacement, ReplaceSettings
 from dockyard.update._report import ContainerResult, CycleReport, Status
 from dockyard.update._select import Selection, select_containers
@@ -82,13 +83,22 @@ class Watcher:
         started = time.monotonic()
         report = CycleReport()
         self._digest_cache: dict[str, set[str]] = {}
-        everything = list_containers(self.engine)
+        everything = list_containers(self.engine, detailed=False)
         selected = self._select(everything, images)
         for container in selected:
             if container.running:
                 run_hook(self.engine, container=container, hook="pre-check")
         stale = self._find_stale(selected, report)
-        self._replace_all(stale, everything, selected, report)
+        if stale:  # replacing needs every container's full configuration and links
+            everything = list_containers(self.engine)
+            by_id = {c.id: c for c in everything}
+            selected = [by_id[c.id] for c in selected if c.id in by_id]
+            stale = [
+                _Candidate(container=by_id[c.container.id], new_image_id=c.new_image_id)
+                for c in stale
+                if c.container.id in by_id
+            ]
+            self._replace_all(stale, everything, selected, report)
         for container in selected:
             if container.running:
                 run_hook(self.engine, container=container, hook="post-check")
@@ -236,13 +246,30 @@ class Watcher:
                 failure = replacements[name].prepare()
                 if failure is not None:
                     outcomes[name] = failure
-            for name in order:
-                if name not in outcomes:
-                    outcomes[name] = replacements[name].complete()
+            for level in dependency_levels(order, all_containers=everything):
+                self._launch_level([replacements[n] for n in level if n not in outcomes], outcomes)
         for name in order:
             self._record(candidates[name], outcomes[name], report)
         for candidate in own:
             self._hand_over(candidate, names_by_id, report)
+
+    def _launch_level(self, level: list[Replacement], outcomes: dict[str, Outcome]) -> None:
+        """Start every container of one dependency level, then confirm them side by side, so
+        a level costs one confirmation period, not one per container."""
+        launched = []
+        for replacement in level:
+            failure = replacement.launch()
+            if failure is None:
+                launched.append(replacement)
+            else:
+                outcomes[replacement.container.name] = failure
+        if not launched:
+            return
+        with ThreadPoolExecutor(max_workers=min(8, len(launched))) as pool:
+            for replacement, outcome in zip(
+                launched, pool.map(lambda r: r.settle(), launched), strict=True
+            ):
+                outcomes[replacement.container.name] = outcome
 
     def _run_pre_update_hooks(
         self, stale: list[_Candidate], everything: list[ContainerInfo], report: CycleReport

@@ -19,7 +19,7 @@ from dockyard.update._labels import (
     label_value,
 )
 
-__all__ = ["dependencies", "dependents_of", "in_dependency_order"]
+__all__ = ["dependencies", "dependency_levels", "dependents_of", "in_dependency_order"]
 
 
 def dependencies(container: ContainerInfo, *, all_containers: Sequence[ContainerInfo]) -> set[str]:
@@ -71,6 +71,27 @@ def in_dependency_order(
         return list(sorter.static_order())
     except graphlib.CycleError:
         return sorted(wanted)
+
+
+def dependency_levels(
+    names: Iterable[str], *, all_containers: Sequence[ContainerInfo]
+) -> list[list[str]]:
+    """``names`` in groups: each group depends only on earlier groups (cycles: one group)."""
+    wanted = set(names)
+    graph = _graph(all_containers)
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+    for name in sorted(wanted):
+        sorter.add(name, *sorted(graph.get(name, set()) & wanted))
+    try:
+        sorter.prepare()
+    except graphlib.CycleError:
+        return [sorted(wanted)]
+    levels = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        levels.append(ready)
+        sorter.done(*ready)
+    return levels
 
 
 def dependents_of(names: Iterable[str], *, all_containers: Sequence[ContainerInfo]) -> set[str]:

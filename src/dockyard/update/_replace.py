@@ -112,6 +112,10 @@ class Replacement:
 
     def complete(self) -> Outcome:
         """Create and start the new container, confirm it, then drop the old one or roll back."""
+        return self.launch() or self.settle()
+
+    def launch(self) -> Outcome | None:
+        """Create and start the new container; an :class:`Outcome` only when that failed."""
         name = self.container.name
         try:
             self.journal_or_fail().intent("create")
@@ -119,19 +123,28 @@ class Replacement:
             self.journal_or_fail().done("create", new_id=self.new_id)
             if self.plan["start"]:
                 self._step("start", lambda: start_container(self.engine, ref=name))
-                self.journal_or_fail().intent("confirm")
-                reason = confirm_container(
-                    self.engine,
-                    ref=str(self.new_id),
-                    confirm_seconds=self.settings.confirm_seconds,
-                    health_timeout=self.settings.health_timeout,
-                )
-                if reason is not None:
-                    return self._roll_back(reason)
-                self.journal_or_fail().done("confirm")
-                log.info("%s: the new container is confirmed", name)
         except DockyardError as exc:
             return self._roll_back(str(exc))
+        return None
+
+    def settle(self) -> Outcome:
+        """Confirm the launched container, then drop the old one, or roll back."""
+        if not self.plan["start"]:
+            return self._finish()
+        try:
+            self.journal_or_fail().intent("confirm")
+            reason = confirm_container(
+                self.engine,
+                ref=str(self.new_id),
+                confirm_seconds=self.settings.confirm_seconds,
+                health_timeout=self.settings.health_timeout,
+            )
+        except DockyardError as exc:
+            reason = str(exc)
+        if reason is not None:
+            return self._roll_back(reason)
+        self.journal_or_fail().done("confirm")
+        log.info("%s: the new container is confirmed", self.container.name)
         return self._finish()
 
     def _finish(self) -> Outcome:

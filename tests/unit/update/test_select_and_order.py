@@ -8,7 +8,12 @@ import pytest
 
 from dockyard.engine import ContainerInfo
 from dockyard.update import Selection
-from dockyard.update._order import dependencies, dependents_of, in_dependency_order
+from dockyard.update._order import (
+    dependencies,
+    dependency_levels,
+    dependents_of,
+    in_dependency_order,
+)
 from dockyard.update._select import select_containers
 
 WT = "com.centurylinklabs.watchtower."
@@ -126,3 +131,14 @@ def test_a_dependency_cycle_does_not_hang() -> None:
     a = box("a", labels={WT + "depends-on": "b"})
     b = box("b", labels={WT + "depends-on": "a"})
     assert sorted(in_dependency_order(["a", "b"], all_containers=[a, b])) == ["a", "b"]
+
+
+def test_levels_group_what_can_start_together() -> None:
+    db = box("db")
+    cache = box("cache")
+    api = box("api", labels={WT + "depends-on": "db,cache"})
+    web = box("web", labels={WT + "depends-on": "api"})
+    lone = box("lone")
+    everything = [web, lone, api, db, cache]
+    levels = dependency_levels(["web", "api", "db", "cache", "lone"], all_containers=everything)
+    assert levels == [["cache", "db", "lone"], ["api"], ["web"]]
