@@ -3,7 +3,8 @@
 - ``# hadolint ignore=DL3006,SC2086``: the instruction that starts on the next line;
 - ``# hadolint global ignore=DL3059``: the whole file;
 - ``# hadolint stage ignore=DL3008``: from the line after the pragma up to the next ``FROM``
-  (hadolint's reading: each ``FROM`` resets the stage's set unless a stage pragma precedes it);
+  (each ``FROM`` resets the set unless a stage pragma precedes it). hadolint starts one line
+  later, so its stage pragma right before a ``FROM`` misses that ``FROM`` line; ours covers it;
 - ``# hadolint shell=pwsh``: the shell ShellCheck should assume.
 
 A finding inside an ignored instruction's span counts as on the instruction (ShellCheck findings
@@ -45,7 +46,7 @@ class Pragmas:
     def ignores(self, code: str, line: int) -> bool:
         if code in self.global_ignores or code in self.line_ignores.get(line, frozenset()):
             return True
-        position = bisect.bisect_left(self.stage_keys, line) - 1
+        position = bisect.bisect_right(self.stage_keys, line) - 1
         return position >= 0 and code in self.stage_sets[position]
 
 
