@@ -1,6 +1,10 @@
 """DL3059: each RUN is a layer; consecutive one-command RUNs with the same flags cost layers
-and cache lookups for nothing. Longer RUNs (more than two commands) are left alone: splitting
-them is usually deliberate, for the build cache."""
+and cache lookups for nothing. RUNs that already chain commands are left alone: splitting them is
+usually deliberate, for the build cache.
+
+hadolint's threshold reads "more than two commands", but ShellCheck's syntax tree holds every
+simple command twice (the command and its redirection wrapper), so in practice hadolint exempts
+any RUN with more than one command; dockyard counts commands once and uses that real threshold."""
 
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ class DL3059(StreamRule):
                 previous = None
                 continue
             current = (_flags(instruction), len(script.commands))
-            if previous is None or previous[0] != current[0] or max(previous[1], current[1]) > 2:
+            if previous is None or previous[0] != current[0] or max(previous[1], current[1]) > 1:
                 previous = current
             else:
                 yield instruction.start_line
