@@ -127,7 +127,7 @@ def _user_lines(steps: list[Step], anchor: Step, family: str) -> tuple[str, ...]
         workdir = workdirs[-1].text.strip()
         if workdir not in ("/", "") and "$" not in workdir and " " not in workdir:
             create += f" && chown {USER_NAME}:{USER_NAME} {workdir}"
-    return (f"RUN {create}\n", f"USER {USER_NAME}\n")
+    return (f"RUN {create}\n", f"USER {USER_ID}\n")
 
 
 def _existing_user(steps: list[Step]) -> str | None:

@@ -100,13 +100,13 @@ FIXES = [
         'FROM debian:12\nWORKDIR /app\nCOPY . .\nCMD ["./run"]\n',
         "FROM debian:12\nWORKDIR /app\nCOPY . .\n"
         "RUN useradd --system --create-home --uid 10001 app && chown app:app /app\n"
-        'USER app\nCMD ["./run"]\n',
+        'USER 10001\nCMD ["./run"]\n',
         id="user-debian-workdir",
     ),
     pytest.param(
         NonRootUser(),
         "FROM alpine:3\nRUN apk add --no-cache jq\n",
-        "FROM alpine:3\nRUN apk add --no-cache jq\nRUN adduser -D -u 10001 app\nUSER app\n",
+        "FROM alpine:3\nRUN apk add --no-cache jq\nRUN adduser -D -u 10001 app\nUSER 10001\n",
         id="user-alpine",
     ),
     pytest.param(
@@ -245,7 +245,7 @@ def test_walkthrough_fix_is_the_course_recipe() -> None:
         "    && apt-get purge -y --auto-remove curl \\\n"
         "    && apt-get clean && rm -rf /var/lib/apt/lists/* \\\n"
         "    && useradd --system --create-home --uid 10001 app\n"
-        "USER app\n"
+        "USER 10001\n"
         'CMD ["python3", "/app/check.py"]\n'
     )
     assert [f.code for f in result.fixes] == [
