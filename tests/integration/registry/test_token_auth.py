@@ -1,0 +1,89 @@
+"""The bearer-token flow against a real distribution registry configured for token auth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from dockyard.errors import AuthenticationError
+from dockyard.registry import CredentialStore, Platform, RegistryClient, parse_reference
+from tests.integration.registry.conftest import SERVICE, TokenRegistry
+from tests.integration.registry.oci import Pushed
+
+
+@pytest.fixture
+def token_image(token_registry: TokenRegistry, unique: str) -> tuple[str, Pushed]:
+    repo = f"team/app-{unique}"
+    writer = token_registry.writer(repo)
+    pushed = writer.image(repo, "v1", arch="amd64")
+    writer.close()
+    token_registry.tokens.hits.clear()
+    return f"{token_registry.host}/{repo}:v1", pushed
+
+
+def _client(environ: dict[str, str]) -> RegistryClient:
+    return RegistryClient(credentials=CredentialStore.from_environment(environ=environ))
+
+
+def _alice(registry: TokenRegistry, tmp_path: Path) -> dict[str, str]:
+    [(user, password)] = registry.tokens.users.items()
+    return {"HOME": str(tmp_path), "REPO_USER": user, "REPO_PASS": password}
+
+
+def test_the_registry_really_wants_a_token(token_image: tuple[str, Pushed]) -> None:
+    name, _ = token_image
+    host, _, rest = name.partition("/")
+    repo, _, tag = rest.partition(":")
+    answer = httpx.get(f"http://{host}/v2/{repo}/manifests/{tag}")
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"].startswith("Bearer realm=")
+
+
+def test_anonymous_pull_is_denied(
+    token_registry: TokenRegistry, token_image: tuple[str, Pushed], tmp_path: Path
+) -> None:
+    name, _ = token_image
+    with _client({"HOME": str(tmp_path)}) as rc, pytest.raises(AuthenticationError) as caught:
+        rc.head_manifest(parse_reference(name))
+    assert str(caught.value).startswith(f"registry {token_registry.host} requires credentials")
+    # The client did go to the token server, anonymously, and got a token without access.
+    assert token_registry.tokens.hits
+    assert all(hit["user"] is None for hit in token_registry.tokens.hits)
+
+
+def test_token_with_scope_is_granted_and_cached(
+    token_registry: TokenRegistry, token_image: tuple[str, Pushed], tmp_path: Path
+) -> None:
+    name, pushed = token_image
+    ref = parse_reference(name)
+    with _client(_alice(token_registry, tmp_path)) as rc:
+        info = rc.head_manifest(ref)
+        manifest = rc.get_manifest(ref, platform=Platform.parse("linux/amd64"))
+        rc.get_blob_bytes(ref, pushed.config)
+        with rc.open_blob(ref, pushed.layer) as chunks:
+            layer_size = sum(len(chunk) for chunk in chunks)
+        rc.head_manifest(ref)
+    assert info.digest == manifest.digest == pushed.digest
+    assert layer_size == manifest.layers[0].size
+    hits = token_registry.tokens.hits
+    assert len(hits) == 1, hits
+    assert hits[0]["user"] == "alice"
+    assert hits[0]["service"] == [SERVICE]
+    assert hits[0]["scope"] == [f"repository:{ref.repository}:pull"]
+
+
+def test_wrong_credentials_are_refused(
+    token_registry: TokenRegistry, token_image: tuple[str, Pushed], tmp_path: Path
+) -> None:
+    name, _ = token_image
+    env = {**_alice(token_registry, tmp_path), "REPO_PASS": "wrong-password-123"}
+    with _client(env) as rc, pytest.raises(AuthenticationError) as caught:
+        rc.head_manifest(parse_reference(name))
+    message = str(caught.value)
+    assert message.startswith(
+        f"registry {token_registry.host} refused the credentials of user 'alice'"
+    )
+    assert "wrong-password-123" not in message
+    assert [hit["granted"] for hit in token_registry.tokens.hits] == [False]
