@@ -9,6 +9,7 @@ that answer, not the engine's, is what is reported.
 from __future__ import annotations
 
 import contextlib
+import posixpath
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -19,7 +20,7 @@ from typing import Any, Protocol
 
 from dockyard.build._heredoc import needs_translation, translate_heredocs
 from dockyard.build._inputs import inputs_hash
-from dockyard.build._source import Source, checkout
+from dockyard.build._source import Source, SourceInfo, checkout, resolve
 from dockyard.build._tags import LABEL_INPUTS, oci_labels, plan_tags
 from dockyard.dockerfile import parse
 from dockyard.engine import (
@@ -100,6 +101,16 @@ class BuildOutcome:
 
 
 @dataclass(frozen=True)
+class _Identity:
+    """What the build will be called and labelled: known before any file is read."""
+
+    tags: tuple[str, ...]
+    labels: dict[str, str]
+    inputs: str
+    revision: str
+
+
+@dataclass(frozen=True)
 class _Plan:
     tags: tuple[str, ...]
     labels: dict[str, str]
@@ -125,17 +136,18 @@ def run_build(
             raise UsageError("--push needs a registry client")
         reporter.note(f"checking push access to {repository}")
         registry.check_push_access(repository)
+    if not options.force:
+        # The commit is known from `git ls-remote` alone: an unchanged one needs no clone.
+        known = resolve(options.source, ref=options.ref)
+        if known is not None:
+            early = _identity(known, options=options)
+            skipped = _already_built(engine, registry, repository, early, options, reporter)
+            if skipped is not None:
+                return _finish(skipped, started=started)
     reporter.note(f"fetching {options.source}" + (f" at {options.ref}" if options.ref else ""))
     with checkout(options.source, ref=options.ref) as source:
         reporter.note(_describe(source))
         plan = _plan(source, options=options)
-        skipped = (
-            None
-            if options.force
-            else _already_built(engine, registry, repository, plan, options, reporter)
-        )
-        if skipped is not None:
-            return _finish(skipped, started=started)
         image_id = _build(engine, plan, repository=repository, options=options, reporter=reporter)
     digest = None
     if options.push and registry is not None:
@@ -199,18 +211,30 @@ def _plan(source: Source, *, options: BuildOptions) -> _Plan:
             f"no Dockerfile at {shown} in {source.info.url} ({source.info.revision[:12]}); "
             "use --file/--context to point at it"
         )
-    relative = dockerfile.relative_to(root).as_posix()
+    relative = _dockerfile_relative(options)
     text = dockerfile.read_text(encoding="utf-8", errors="replace")
     parse(text, path=relative)  # a syntax error stops here, with its line
     try:
         in_context = dockerfile.relative_to(context_dir).as_posix()
     except ValueError:
         in_context = ""
-    info = source.info
+    identity = _identity(source.info, options=options)
+    return _Plan(
+        tags=identity.tags,
+        labels=identity.labels,
+        inputs=identity.inputs,
+        dockerfile_path=in_context,
+        relative_path=relative,
+        dockerfile_text=text,
+        context_dir=context_dir,
+    )
+
+
+def _identity(info: SourceInfo, *, options: BuildOptions) -> _Identity:
     inputs = inputs_hash(
         revision=info.revision,
-        dockerfile=relative,
-        context=context_dir.relative_to(root).as_posix(),
+        dockerfile=_dockerfile_relative(options),
+        context=_normalized(options.context, what="--context"),
         build_args=options.build_args,
         platform=options.platform,
     )
@@ -230,15 +254,21 @@ def _plan(source: Source, *, options: BuildOptions) -> _Plan:
         title=PurePosixPath(info.url.rstrip("/")).name.removesuffix(".git") or None,
         extra={LABEL_INPUTS: inputs},
     )
-    return _Plan(
-        tags=tag_plan.tags,
-        labels=labels,
-        inputs=inputs,
-        dockerfile_path=in_context,
-        relative_path=relative,
-        dockerfile_text=text,
-        context_dir=context_dir,
-    )
+    return _Identity(tags=tag_plan.tags, labels=labels, inputs=inputs, revision=info.revision)
+
+
+def _normalized(relative: str, *, what: str) -> str:
+    """A repository-relative path in one spelling (``./a/`` and ``a`` hash alike)."""
+    path = posixpath.normpath(relative.replace("\\", "/"))
+    if path.startswith(("../", "/")) or path == "..":
+        raise UsageError(f"{what} {relative!r} points outside the repository")
+    return path
+
+
+def _dockerfile_relative(options: BuildOptions) -> str:
+    if options.file:
+        return _normalized(options.file, what="--file")
+    return _normalized(posixpath.join(options.context, "Dockerfile"), what="--context")
 
 
 def _inside(root: Path, relative: str, *, what: str) -> Path:
@@ -252,13 +282,13 @@ def _already_built(
     engine: Engine,
     registry: Registry | None,
     repository: str,
-    plan: _Plan,
+    plan: _Identity,
     options: BuildOptions,
     reporter: Reporter,
 ) -> BuildOutcome | None:
     """The same inputs were built (and pushed) before: point every tag at it and stop."""
     revision_tag = next(t for t in plan.tags if t.startswith("sha-"))
-    revision = plan.labels["org.opencontainers.image.revision"]
+    revision = plan.revision
     if options.push and registry is not None:
         reference = f"{repository}:{revision_tag}"
         labels = registry.config_labels(reference)
@@ -285,7 +315,7 @@ def _already_built(
 
 
 def _local_copy(
-    engine: Engine, registry: Registry, repository: str, *, plan: _Plan, digest: str | None
+    engine: Engine, registry: Registry, repository: str, *, plan: _Identity, digest: str | None
 ) -> str:
     """The built image in the engine: still there from the build, or pulled by its digest."""
     images = find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)

@@ -26,7 +26,7 @@ from pathlib import Path
 from dockyard.errors import SourceError
 from dockyard.secrets import redact
 
-__all__ = ["Source", "SourceInfo", "checkout", "validate_ref", "validate_url"]
+__all__ = ["Source", "SourceInfo", "checkout", "resolve", "validate_ref", "validate_url"]
 
 _ALLOWED_SCHEMES = ("https", "http", "ssh", "git", "file", "git+ssh", "ssh+git")
 _SCP_LIKE = re.compile(r"^(?:[\w.+-]+@)?[\w.-]+:(?!//)")
@@ -93,25 +93,54 @@ def validate_ref(ref: str) -> None:
         raise SourceError(f"refused ref {ref!r}: not a branch, tag or commit name git accepts")
 
 
+def resolve(source: str, *, ref: str | None = None) -> SourceInfo | None:
+    """What ``source`` at ``ref`` is, without cloning: one ``git ls-remote`` for a URL.
+
+    None when only a clone can tell (an abbreviated sha that is no branch or tag tip).
+    """
+    url, local = _locate(source, ref=ref)
+    if url is None:
+        return _work_tree(local).info
+    with tempfile.TemporaryDirectory(prefix="dockyard-ls-") as tmp:
+        remote = _ls_remote(Path(tmp), url=url)
+    fetch_spec, branch, tag = _resolve(remote, ref=ref, shown=redact(url))
+    if fetch_spec.startswith("refs/heads/"):
+        revision = remote.heads[fetch_spec.removeprefix("refs/heads/")]
+    elif fetch_spec.startswith("refs/tags/"):
+        revision = remote.tags[fetch_spec.removeprefix("refs/tags/")]
+    elif len(fetch_spec) == 40:
+        revision = fetch_spec
+    else:
+        return None
+    return _info(url, revision=revision, branch=branch, tag=tag, remote=remote)
+
+
 @contextlib.contextmanager
 def checkout(source: str, *, ref: str | None = None) -> Iterator[Source]:
     """Yield the source tree at ``ref``; a temporary clone is removed afterwards."""
+    url, local = _locate(source, ref=ref)
+    if url is None:
+        yield _work_tree(local)
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="dockyard-src-"))
+    try:
+        yield _clone(url, ref=ref, workdir=workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _locate(source: str, *, ref: str | None) -> tuple[str | None, Path]:
+    """(URL to clone, or None for a local work tree used in place; the local path)."""
     validate_url(source)
     if ref is not None:
         validate_ref(ref)
     local = Path(source).expanduser()
-    if "://" not in source and not _SCP_LIKE.match(source) and local.exists():
-        if ref is None:
-            yield _work_tree(local)
-            return
-        source = local.resolve().as_uri()
-    elif "://" not in source and not _SCP_LIKE.match(source):
+    is_url = "://" in source or bool(_SCP_LIKE.match(source))
+    if not is_url and local.exists():
+        return (None, local) if ref is None else (local.resolve().as_uri(), local)
+    if not is_url:
         raise SourceError(f"repository not found or not readable: {redact(source)}")
-    workdir = Path(tempfile.mkdtemp(prefix="dockyard-src-"))
-    try:
-        yield _clone(source, ref=ref, workdir=workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return source, local
 
 
 def _work_tree(path: Path) -> Source:
@@ -155,12 +184,23 @@ def _clone(url: str, *, ref: str | None, workdir: Path) -> Source:
     revision = _git(["rev-parse", "HEAD"], cwd=tree, fail="checkout failed")
     if ref is not None and _HEX.match(ref) and not revision.startswith(ref.lower()):
         raise SourceError(f"unknown ref {ref!r} in {shown}")
+    return Source(
+        path=tree, info=_info(url, revision=revision, branch=branch, tag=tag, remote=remote)
+    )
+
+
+def _info(
+    url: str, *, revision: str, branch: str | None, tag: str | None, remote: _Remote
+) -> SourceInfo:
     pointing = sorted((name for name, sha in remote.tags.items() if sha == revision), reverse=True)
     tags = tuple(dict.fromkeys([tag, *pointing] if tag else pointing))
-    info = SourceInfo(
-        url=shown, revision=revision, branch=branch, tags=tags, default_branch=remote.default_branch
+    return SourceInfo(
+        url=redact(url),
+        revision=revision,
+        branch=branch,
+        tags=tags,
+        default_branch=remote.default_branch,
     )
-    return Source(path=tree, info=info)
 
 
 def _ls_remote(tree: Path, *, url: str) -> _Remote:
