@@ -1,0 +1,27 @@
+"""DL3036: catches / catches-not. Expected lines are what hadolint 2.15.1 reports on the same
+text, so the table pins compatibility as well as behaviour."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockyard.dockerfile.rules.dl3036 import rule
+from tests.unit.dockerfile.rules._helpers import assert_catches
+
+CASES = [
+    (
+        "catches: RUN zypper install -y httpd=2.4",
+        ("FROM opensuse/leap:15\nRUN zypper install -y httpd=2.4\n"),
+        [2],
+    ),
+    (
+        "catches not: RUN zypper install -y httpd=2.4 && zypper clean",
+        ("FROM opensuse/leap:15\nRUN zypper install -y httpd=2.4 && zypper clean\n"),
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "lines"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_dl3036(text: str, lines: list[int]) -> None:
+    assert_catches(rule, text, lines)

@@ -1,0 +1,22 @@
+"""DL3051: catches / catches-not. Expected lines are what hadolint 2.15.1 reports on the same
+text, so the table pins compatibility as well as behaviour."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockyard.dockerfile.rules import LintContext
+from dockyard.dockerfile.rules.dl3051 import rule
+from tests.unit.dockerfile.rules._helpers import assert_catches
+
+CTX = LintContext(label_schema={"maintainer": "text"})
+
+CASES = [
+    ('catches: LABEL maintainer=""', ('FROM debian:12\nLABEL maintainer=""\n'), [2]),
+    ("catches not: LABEL maintainer=me", ("FROM debian:12\nLABEL maintainer=me\n"), []),
+]
+
+
+@pytest.mark.parametrize(("text", "lines"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_dl3051(text: str, lines: list[int]) -> None:
+    assert_catches(rule, text, lines, ctx=CTX)
