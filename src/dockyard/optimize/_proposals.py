@@ -150,9 +150,10 @@ def bind_mount(dockerfile: str) -> Proposal | None:
         for later in doc.steps[position + 1 :]:
             if later.stage != step.stage or later.keyword != "RUN" or not later.shell_form:
                 continue
+            target_rm = rf"rm[ \t]+(?:-\w+[ \t]+)*{re.escape(target)}"
             pattern = re.compile(
-                rf"(\s*&&\s*rm\s+(?:-\w+\s+)*{re.escape(target)}(?=\s|$))"
-                rf"|(rm\s+(?:-\w+\s+)*{re.escape(target)}\s*&&\s*)"
+                rf"((?:[ \t]*\\\r?\n)?[ \t]*&&[ \t]*{target_rm}(?=[ \t\r\n]|$))"
+                rf"|({target_rm}[ \t]*&&[ \t]*(?:\\\r?\n[ \t]*)?)"
             )
             raw = "".join(doc.raw(later))
             if not pattern.search(raw):

@@ -2,10 +2,10 @@
 
 Without USER the program runs as root, so a flaw in it is root in the container. The user is made
 with the command of the base's family (``useradd`` on Debian/Ubuntu/RHEL, ``adduser -D`` on
-Alpine/busybox; a numeric user on ``scratch``), owns the WORKDIR it starts in (the directory
-itself, not its content: a recursive chown would copy every file into a new layer), and USER comes
-after the last build step, so everything the build does still runs as root. A base whose family
-cannot be told is reported, not guessed.
+Alpine; a numeric user on ``scratch``, distroless and busybox, which need no passwd entry), owns
+the WORKDIR it starts in (the directory itself, not its content: a recursive chown would copy every
+file into a new layer), and USER comes after the last build step, so everything the build does
+still runs as root. A base whose family cannot be told is reported, not guessed.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ _DEBIAN = (
     "redis",
 )
 _RHEL = ("fedora", "centos", "rockylinux", "almalinux", "amazonlinux", "oraclelinux", "ubi")
-_ALPINE = ("alpine", "busybox")
+_ALPINE = ("alpine",)
 
 
 class NonRootUser:
@@ -101,6 +101,8 @@ def _family(doc: Doc, chain: list[Stage]) -> str | None:
         if s.keyword == "RUN"
         for c in commands(s.text) or []
     }
+    if image.startswith("busybox") or image.split(":")[0].endswith("busybox"):
+        return "busybox"
     if "apk" in tools or any(image.startswith(n) or f"-{n}" in image for n in _ALPINE):
         return "alpine"
     if tools & {"apt-get", "apt", "dpkg"} or any(image.startswith(n) for n in _DEBIAN):
@@ -115,6 +117,8 @@ def _user_lines(steps: list[Step], anchor: Step, family: str) -> tuple[str, ...]
         return ("USER 65534:65534\n",)
     if family == "distroless":
         return ("USER 65532:65532\n",)
+    if family == "busybox":  # Debian's busybox has no adduser applet: a numeric user needs none
+        return (f"USER {USER_ID}:{USER_ID}\n",)
     existing = _existing_user(steps)
     if existing:
         return (f"USER {existing}\n",)
