@@ -14,21 +14,27 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from types import TracebackType
+from typing import Any
 
 import httpx
 
-from dockyard.errors import DigestMismatch, ManifestNotFound, RegistryUnavailable
+from dockyard.errors import DigestMismatch, RegistryUnavailable
+from dockyard.registry._answers import (
+    choose_entry,
+    media_type_of,
+    next_page,
+    parse_manifest,
+    pick_challenge,
+    tags_of,
+    with_origin,
+)
 from dockyard.registry._auth import Authorizer
-from dockyard.registry._challenge import Challenge, parse_challenges
 from dockyard.registry._credentials import CredentialStore
 from dockyard.registry._digest import DigestVerifier, compute_digest, verify_digest
 from dockyard.registry._errors import error_for_status, transport_error
 from dockyard.registry._model import (
-    INDEX_MEDIA_TYPES,
     MANIFEST_ACCEPT,
-    Descriptor,
     Manifest,
     ManifestInfo,
 )
@@ -43,6 +49,8 @@ _MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 _MAX_SMALL_BLOB_BYTES = 32 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _MAX_INDEX_DEPTH = 2
+_TAGS_PAGE = 1000
+_MAX_TAG_PAGES = 1000
 _USER_AGENT = "dockyard-registry-client"
 
 
@@ -94,12 +102,14 @@ class RegistryClient:
         response = self._send(registry, "GET", "/v2/", what="the /v2/ ping")
         try:
             if response.status_code == 401:
-                self._auth.learn(registry, _pick(response))
+                self._auth.learn(registry, pick_challenge(response))
             elif response.is_success:
                 self._auth.learn(registry, None)
             else:
-                response.read()
-                raise error_for_status(response, registry=registry, what="the /v2/ ping")
+                raise RegistryUnavailable(
+                    f"registry {registry} does not speak the registry API: GET /v2/ answered "
+                    f"{response.status_code} {response.reason_phrase}"
+                )
         finally:
             response.close()
 
@@ -109,7 +119,7 @@ class RegistryClient:
         with self._open(ref, "HEAD", path, what=f"manifest {ref}", accept=MANIFEST_ACCEPT) as resp:
             self._note_rate_limit(resp)
             digest = resp.headers.get("docker-content-digest")
-            media_type = _media_type(resp)
+            media_type = media_type_of(resp)
             size = int(resp.headers.get("content-length") or 0)
         if not digest:
             manifest = self._get_raw_manifest(ref)
@@ -133,11 +143,11 @@ class RegistryClient:
         for _ in range(_MAX_INDEX_DEPTH):
             if not manifest.is_index:
                 break
-            entry = _choose(manifest, wanted=wanted, ref=ref)
+            entry = choose_entry(manifest, wanted=wanted, ref=ref)
             manifest = self._get_raw_manifest(
                 ref.with_digest(entry.digest), expected_size=entry.size
             )
-            manifest = _with_origin(manifest, index_digest=top.digest, platform=entry.platform)
+            manifest = with_origin(manifest, index_digest=top.digest, platform=entry.platform)
         if manifest.is_index:
             raise RegistryUnavailable(f"registry {ref.registry}: {ref} nests indexes too deeply")
         return manifest
@@ -145,6 +155,40 @@ class RegistryClient:
     def get_index(self, ref: ImageReference) -> Manifest:
         """The manifest ``ref`` points to as it is stored: an index stays an index."""
         return self._get_raw_manifest(ref)
+
+    def get_image_config(
+        self, ref: ImageReference, *, platform: Platform | None = None
+    ) -> dict[str, Any]:
+        """The image config (labels, env, history, diff ids) for ``platform``, digest-verified."""
+        manifest = self.get_manifest(ref, platform=platform)
+        if manifest.config_digest is None:
+            raise RegistryUnavailable(f"registry {ref.registry}: manifest {ref} has no config")
+        raw = self.get_blob_bytes(ref, manifest.config_digest)
+        try:
+            config = json.loads(raw)
+        except ValueError as exc:
+            raise RegistryUnavailable(
+                f"registry {ref.registry}: the config of {ref} is not JSON"
+            ) from exc
+        if not isinstance(config, dict):
+            raise RegistryUnavailable(
+                f"registry {ref.registry}: the config of {ref} is not an object"
+            )
+        return config
+
+    def list_tags(self, ref: ImageReference) -> list[str]:
+        """Every tag of ``ref``'s repository, following the registry's pagination links."""
+        tags: list[str] = []
+        path: str | None = f"/v2/{ref.repository}/tags/list?n={_TAGS_PAGE}"
+        what = f"the tags of {ref.name}"
+        for _ in range(_MAX_TAG_PAGES):
+            if path is None:
+                return tags
+            with self._open(ref, "GET", path, what=what) as response:
+                body = self._read_capped(response, ref=ref, limit=_MAX_MANIFEST_BYTES, what=what)
+                path = next_page(response)
+            tags.extend(tags_of(body, ref=ref))
+        raise RegistryUnavailable(f"registry {ref.registry}: too many pages of tags for {ref.name}")
 
     def get_blob_bytes(
         self, ref: ImageReference, digest: str, *, max_bytes: int = _MAX_SMALL_BLOB_BYTES
@@ -186,13 +230,13 @@ class RegistryClient:
             self._note_rate_limit(response)
             raw = self._read_capped(response, ref=ref, limit=_MAX_MANIFEST_BYTES, what=what)
             served = response.headers.get("docker-content-digest")
-            header_type = _media_type(response)
+            header_type = media_type_of(response)
         expected = ref.digest or served
         if expected:
             verify_digest(raw, expected=expected, what=f"{what} from {ref.registry}")
         if expected_size is not None and expected_size != len(raw):
             raise DigestMismatch(f"{what}: {len(raw)} bytes served, the index says {expected_size}")
-        return _parse_manifest(
+        return parse_manifest(
             raw, digest=expected or compute_digest(raw), header_type=header_type, ref=ref
         )
 
@@ -276,7 +320,7 @@ class RegistryClient:
         if response.status_code != 401:
             return self._checked_forbidden(response, registry=registry, scope=scope)
         response.close()
-        challenge = _pick(response)
+        challenge = pick_challenge(response)
         had_auth = bool(auth)
         if challenge is not None:
             self._auth.learn(registry, challenge)
@@ -334,61 +378,3 @@ class RegistryClient:
 def _api_host(registry: str) -> str:
     host: str = ImageReference(registry=registry, repository="x").api_host
     return host
-
-
-def _pick(response: httpx.Response) -> Challenge | None:
-    """The challenge to answer: bearer if offered (stronger), else basic, else None."""
-    challenges: list[Challenge] = []
-    for value in response.headers.get_list("www-authenticate"):
-        challenges.extend(parse_challenges(value))
-    for scheme in ("bearer", "basic"):
-        for challenge in challenges:
-            if challenge.scheme == scheme:
-                return challenge
-    return challenges[0] if challenges else None
-
-
-def _media_type(response: httpx.Response) -> str:
-    value: str = response.headers.get("content-type", "")
-    return value.split(";", 1)[0].strip()
-
-
-def _parse_manifest(raw: bytes, *, digest: str, header_type: str, ref: ImageReference) -> Manifest:
-    try:
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise TypeError("not a JSON object")
-        media_type = str(data.get("mediaType") or header_type)
-        manifests = [Descriptor.from_json(d) for d in data.get("manifests") or []]
-        layers = [Descriptor.from_json(d) for d in data.get("layers") or []]
-        config = Descriptor.from_json(data["config"]) if "config" in data else None
-    except (ValueError, TypeError, KeyError) as exc:
-        raise RegistryUnavailable(
-            f"registry {ref.registry} answered garbage for manifest {ref}: {exc}"
-        ) from exc
-    if media_type not in INDEX_MEDIA_TYPES and "manifests" in data and config is None:
-        media_type = "application/vnd.oci.image.index.v1+json"
-    return Manifest(
-        digest=digest,
-        media_type=media_type,
-        raw=raw,
-        data=data,
-        config_digest=config.digest if config else None,
-        layers=layers,
-        manifests=manifests,
-        config=config,
-    )
-
-
-def _choose(index: Manifest, *, wanted: Platform, ref: ImageReference) -> Descriptor:
-    for entry in index.manifests:
-        if entry.platform is not None and wanted.matches(entry.platform):
-            return entry
-    offered = sorted({str(e.platform) for e in index.manifests if e.platform is not None})
-    raise ManifestNotFound(
-        f"{ref} has no image for platform {wanted} (it has: {', '.join(offered) or 'none'})"
-    )
-
-
-def _with_origin(manifest: Manifest, *, index_digest: str, platform: Platform | None) -> Manifest:
-    return replace(manifest, index_digest=index_digest, platform=platform)

@@ -9,6 +9,7 @@ debugging); error statuses are read together with the distribution spec's error 
 from __future__ import annotations
 
 import os
+import ssl
 
 import httpx
 
@@ -39,6 +40,9 @@ def transport_error(exc: httpx.HTTPError, *, registry: str, what: str) -> Regist
 def _connect_reason(exc: httpx.ConnectError) -> str:
     cause: BaseException | None = exc
     while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            reason = getattr(cause, "reason", None) or _first_line(str(cause))
+            return f"TLS error {reason}: if it speaks plain http, list it in insecure_hosts"
         if isinstance(cause, OSError) and cause.errno is not None:
             return os.strerror(cause.errno).lower()
         cause = cause.__cause__ or cause.__context__

@@ -81,6 +81,8 @@ def test_index_resolved_by_platform(
             arm_config = json.loads(rc.get_blob_bytes(ref, on_arm.config_digest or ""))
             with rc.open_blob(ref, on_amd.layers[0].digest) as chunks:
                 amd_layer = b"".join(chunks)
+            tags = rc.list_tags(ref)
+            amd_config = rc.get_image_config(ref, platform=Platform.parse("linux/amd64"))
             with pytest.raises(ManifestNotFound, match="no image for platform linux/s390x"):
                 rc.get_manifest(ref, platform=Platform.parse("linux/s390x"))
     finally:
@@ -91,6 +93,8 @@ def test_index_resolved_by_platform(
     assert (on_arm.digest, on_arm.index_digest) == (arm.digest, index)
     assert (on_amd.digest, on_amd.index_digest) == (amd.digest, index)
     assert arm_config["architecture"] == "arm64"
+    assert amd_config["architecture"] == "amd64"
+    assert sorted(tags) == ["amd64", "arm64", "multi"]
     assert sha256(amd_layer) == amd.layer
 
 

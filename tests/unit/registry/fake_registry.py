@@ -41,6 +41,7 @@ class FakeRegistry:
     requests: list[httpx.Request] = field(default_factory=list)
     issued: dict[str, set[str]] = field(default_factory=dict)
     lie_about: set[str] = field(default_factory=set)
+    refresh_token: str = "refresh-token-1"
 
     # -- content -------------------------------------------------------------------------
 
@@ -94,6 +95,8 @@ class FakeRegistry:
         if path == "/v2/":
             return httpx.Response(200, json={})
         repo, kind, ref = _split(path)
+        if kind == "tags":
+            return self._tags(request, repo)
         if kind == "manifests":
             return self._manifest(request, repo, ref)
         if kind == "blobs":
@@ -115,6 +118,20 @@ class FakeRegistry:
         headers["Content-Length"] = str(len(raw))
         body = b"" if request.method == "HEAD" else raw
         return httpx.Response(200, headers=headers, content=body)
+
+    def _tags(self, request: httpx.Request, repo: str) -> httpx.Response:
+        """Pages of ``n`` tags after ``last``, linked with ``rel="next"`` as the spec says."""
+        every = sorted({tag for (r, tag) in self.manifests if r == repo and ":" not in tag})
+        if not every:
+            return httpx.Response(404, json={"errors": [{"code": "NAME_UNKNOWN"}]})
+        size = int(request.url.params.get("n", "100"))
+        last = request.url.params.get("last")
+        rest = [t for t in every if last is None or t > last]
+        page = rest[:size]
+        headers = {}
+        if len(rest) > size:
+            headers["Link"] = f'</v2/{repo}/tags/list?n={size}&last={page[-1]}>; rel="next"'
+        return httpx.Response(200, json={"name": repo, "tags": page}, headers=headers)
 
     def _blob(self, digest: str) -> httpx.Response:
         data = self.blobs.get(digest)
@@ -151,6 +168,8 @@ class FakeRegistry:
         return self.users.get(user) == password
 
     def _token(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return self._oauth_token(request)
         query = parse_qs(request.url.query.decode())
         self.token_hits.append(query)
         given = request.headers.get("authorization", "")
@@ -166,9 +185,23 @@ class FakeRegistry:
             body["expires_in"] = self.expires_in
         return httpx.Response(200, json=body)
 
+    def _oauth_token(self, request: httpx.Request) -> httpx.Response:
+        """OAuth2 refresh-token grant: what docker does with an identity token."""
+        form = parse_qs(request.content.decode())
+        self.token_hits.append(form)
+        if form.get("grant_type") != ["refresh_token"] or form.get("refresh_token") != [
+            self.refresh_token
+        ]:
+            return httpx.Response(401, json={"error": "invalid_grant"})
+        token = f"tok-{len(self.token_hits)}"
+        self.issued[token] = set(form.get("scope", []))
+        return httpx.Response(200, json={"access_token": token, "expires_in": 300})
+
 
 def _split(path: str) -> tuple[str, str, str]:
     body = path.removeprefix("/v2/")
+    if body.endswith("/tags/list"):
+        return body.removesuffix("/tags/list"), "tags", ""
     for kind in ("manifests", "blobs"):
         marker = f"/{kind}/"
         if marker in body:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import ssl
 
 import httpx
 import pytest
@@ -15,12 +16,14 @@ from dockyard.errors import (
 )
 from dockyard.registry import (
     MANIFEST_ACCEPT,
+    Credentials,
     CredentialStore,
     Platform,
     RateLimit,
     RegistryClient,
     parse_reference,
 )
+from dockyard.secrets import Secret
 from tests.unit.registry.fake_registry import OCI_INDEX, TOKEN_REALM, FakeRegistry, digest_of
 
 HOST = "reg.example"
@@ -291,6 +294,57 @@ def test_token_cache_expires() -> None:
         assert rc.token_requests == 2
 
 
+def test_identity_token_uses_the_oauth_refresh_grant() -> None:
+    fake = FakeRegistry(auth="bearer")
+    digest = fake.put_image("app", "1")["manifest"]
+    creds = Credentials(
+        username="<token>", password=Secret(""), identity_token=Secret(fake.refresh_token)
+    )
+
+    class OneStore(CredentialStore):
+        def for_registry(self, registry: str) -> Credentials | None:
+            return creds
+
+    with RegistryClient(credentials=OneStore(), transport=fake.transport()) as rc:
+        assert rc.head_manifest(parse_reference(f"{HOST}/app:1")).digest == digest
+    [grant] = fake.token_hits
+    assert grant["grant_type"] == ["refresh_token"]
+    assert grant["service"] == ["fake-registry"]
+    assert grant["scope"] == ["repository:app:pull"]
+    assert grant["client_id"] == ["dockyard"]
+
+
+# -- more than manifests ---------------------------------------------------------------------
+
+
+def test_list_tags_follows_pagination() -> None:
+    fake = FakeRegistry()
+    names = [f"v{i:04d}" for i in range(2500)]
+    for name in names:
+        fake.manifests[("app", name)] = ("x", b"{}")
+    with _client(fake) as rc:
+        assert rc.list_tags(parse_reference(f"{HOST}/app")) == names
+    pages = [r for r in fake.requests if r.url.path.endswith("/tags/list")]
+    assert len(pages) == 3
+    assert pages[1].url.params["last"] == "v0999"
+
+
+def test_list_tags_of_unknown_repository() -> None:
+    with _client(FakeRegistry()) as rc, pytest.raises(ManifestNotFound):
+        rc.list_tags(parse_reference(f"{HOST}/nothing"))
+
+
+def test_image_config_is_verified_json() -> None:
+    fake = FakeRegistry()
+    image = fake.put_image("app", "1")
+    with _client(fake) as rc:
+        config = rc.get_image_config(parse_reference(f"{HOST}/app:1"))
+    assert config == {"architecture": "amd64", "os": "linux"}
+    fake.lie_about.add(image["config"])
+    with _client(fake) as rc, pytest.raises(DigestMismatch):
+        rc.get_image_config(parse_reference(f"{HOST}/app:1"))
+
+
 # -- errors and transport --------------------------------------------------------------------
 
 
@@ -369,6 +423,32 @@ def test_transport_errors_become_registry_unavailable(exc: httpx.HTTPError, reas
     assert str(caught.value).startswith(f"registry {HOST} is unreachable: {reason}")
     assert caught.value.__cause__ is exc
     assert caught.value.exit_code == 5
+
+
+def test_something_that_is_not_a_registry() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(404, text="<html>"))
+    with RegistryClient(transport=transport) as rc, pytest.raises(RegistryUnavailable) as caught:
+        rc.head_manifest(parse_reference(f"{HOST}/app:1"))
+    assert str(caught.value) == (
+        f"registry {HOST} does not speak the registry API: GET /v2/ answered 404 Not Found"
+    )
+
+
+def test_tls_failure_suggests_insecure_hosts() -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        try:
+            raise ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number")
+        except ssl.SSLError as tls:
+            raise httpx.ConnectError("[SSL: WRONG_VERSION_NUMBER] wrong version number") from tls
+
+    with (
+        RegistryClient(transport=httpx.MockTransport(handle)) as rc,
+        pytest.raises(
+            RegistryUnavailable,
+            match=r"TLS error .*: if it speaks plain http, list it in insecure_hosts",
+        ),
+    ):
+        rc.head_manifest(parse_reference(f"{HOST}/app:1"))
 
 
 def test_rate_limit_headers_are_exposed_and_logged(caplog: pytest.LogCaptureFixture) -> None:
