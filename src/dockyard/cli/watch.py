@@ -209,7 +209,9 @@ def command(app: Application, /, names: tuple[str, ...], **options: Any) -> None
             app.say(f"recovered {item.name}: interrupted at {item.step}, {item.action}")
         source = RegistryDigestSource(environ=app.environ, timeout=options["registry_timeout"])
         stack.callback(source.close)
-        watcher = Watcher(engine=engine, source=source, settings=settings)
+        watcher = Watcher(
+            engine=engine, source=source, settings=settings, auth_for=source.pull_auth
+        )
         if options["run_once"]:
             _run_once(app, watcher, options)
         else:

@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
+from dockyard.registry import (
+    CredentialStore,
+    RegistryClient,
+    parse_reference,
+    to_docker_auth_config,
+)
 from dockyard.update._check import RemoteDigest
 
 __all__ = ["RegistryDigestSource"]
 
 
 class RegistryDigestSource:
-    """A :class:`~dockyard.update.DigestSource` over one long-lived ``RegistryClient``."""
+    """A :class:`~dockyard.update.DigestSource` over one long-lived ``RegistryClient``, and the
+    credentials the engine needs to pull from the same registries."""
 
     def __init__(self, *, environ: Mapping[str, str], timeout: float = 10.0) -> None:
-        from dockyard.registry import CredentialStore, RegistryClient
-
         self._store = CredentialStore.from_environment(environ=environ)
         self._client = RegistryClient(credentials=self._store, timeout=timeout)
 
     def remote_digest(self, ref: str) -> RemoteDigest:
-        from dockyard.registry import parse_reference
-
         info = self._client.head_manifest(parse_reference(ref))
-        limit: Any = getattr(info, "rate_limit", None)
-        return RemoteDigest(digest=str(info.digest), rate_limit=str(limit) if limit else None)
+        limit = info.rate_limit
+        return RemoteDigest(digest=info.digest, rate_limit=str(limit) if limit else None)
+
+    def pull_auth(self, ref: str) -> Mapping[str, str] | None:
+        """The engine's ``auth_config`` for pulling ``ref``, or None without credentials."""
+        credentials = self._store.for_registry(parse_reference(ref).registry)
+        return to_docker_auth_config(credentials) if credentials else None
 
     def close(self) -> None:
         self._client.close()
