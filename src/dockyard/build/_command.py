@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+if TYPE_CHECKING:
+    from dockyard.engine import Engine
+
 from dockyard.build._pipeline import BuildOptions, BuildOutcome, Reporter, run_build
 from dockyard.build._progress import LiveReporter, PlainReporter
-from dockyard.engine import Engine
 from dockyard.errors import BuildError
 
 __all__ = ["build_command"]
@@ -28,10 +31,18 @@ def build_command(
     reporter: LiveReporter | PlainReporter = (
         LiveReporter(console) if interactive else PlainReporter(say)
     )
-    with Engine() as engine, open_registry(environ=environ) as registry, reporter:
+    engines: list[Engine] = []
+
+    def connect() -> Engine:
+        from dockyard.engine import Engine as Connected
+
+        engines.append(Connected())
+        return engines[-1]
+
+    with open_registry(environ=environ, needed=options.push) as registry, reporter:
         try:
             return run_build(
-                engine, options=options, reporter=_as_reporter(reporter), registry=registry
+                connect, options=options, reporter=_as_reporter(reporter), registry=registry
             )
         except BuildError as exc:
             if exc.log_tail:
@@ -39,6 +50,9 @@ def build_command(
                 for line in exc.log_tail:
                     say(f"  | {line}")
             raise
+        finally:
+            for engine in engines:
+                engine.close()
 
 
 def _as_reporter(reporter: LiveReporter | PlainReporter) -> Reporter:

@@ -18,7 +18,6 @@ from rich.console import Console
 
 from dockyard.build._command import build_command
 from dockyard.build._pipeline import BuildOptions, BuildOutcome
-from dockyard.engine import Engine, run_image_once
 from dockyard.errors import SourceError
 
 __all__ = ["DemoResult", "run_demo"]
@@ -76,6 +75,8 @@ def run_demo(
             options=options, say=say, console=console, interactive=interactive, environ=environ
         )
     say(f"running {outcome.image}@{outcome.digest} once")
+    from dockyard.engine import Engine, run_image_once
+
     with Engine() as engine:
         output = run_image_once(engine, ref=f"{outcome.image}@{outcome.digest}")
     return DemoResult(outcome=outcome, output=output, repository_dir=str(repo))

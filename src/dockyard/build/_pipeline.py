@@ -12,30 +12,22 @@ import contextlib
 import posixpath
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dockyard.build._heredoc import needs_translation, translate_heredocs
 from dockyard.build._inputs import inputs_hash
 from dockyard.build._source import Source, SourceInfo, checkout, resolve
 from dockyard.build._tags import LABEL_INPUTS, oci_labels, plan_tags
 from dockyard.dockerfile import parse
-from dockyard.engine import (
-    BuildEvent,
-    BuildRequest,
-    Engine,
-    build_image,
-    find_images_by_label,
-    image_size,
-    pull_by_digest,
-    push_tag,
-    tag_image,
-    write_context_tar,
-)
 from dockyard.errors import DockerfileError, RegistryError, UsageError
+
+if TYPE_CHECKING:
+    from dockyard.engine import BuildEvent, Engine
 
 __all__ = ["BuildOptions", "BuildOutcome", "Registry", "Reporter", "run_build"]
 
@@ -60,6 +52,8 @@ class Registry(Protocol):
     def digest(self, reference: str) -> str | None: ...
 
     def config_labels(self, reference: str) -> dict[str, str] | None: ...
+
+    def image_size(self, reference: str) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -121,15 +115,42 @@ class _Plan:
     context_dir: Path
 
 
+def _engine_api() -> ModuleType:
+    """dockyard.engine, imported on first use: it loads the docker SDK (~0.15 s), which a build
+    found unchanged by the registry never needs."""
+    import dockyard.engine
+
+    return dockyard.engine
+
+
+class _LazyEngine:
+    """Connects on first use, so a skipped build does not pay for the engine."""
+
+    def __init__(self, factory: Callable[[], Engine]) -> None:
+        self._factory = factory
+        self._engine: Engine | None = None
+
+    def get(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._factory()
+        return self._engine
+
+
 def run_build(
-    engine: Engine,
+    engine: Callable[[], Engine],
     *,
     options: BuildOptions,
     reporter: Reporter,
     registry: Registry | None = None,
 ) -> BuildOutcome:
-    """The whole command; raises a :class:`DockyardError` subclass on every expected failure."""
+    """The whole command; raises a :class:`DockyardError` subclass on every expected failure.
+
+    ``engine`` is called (once) only when the engine is needed: a build the registry already
+    serves needs none. ``size_bytes`` is what the registry stores (config and compressed layers)
+    for a pushed image, the engine's uncompressed size otherwise.
+    """
     started = time.monotonic()
+    lazy = _LazyEngine(engine)
     repository = _repository(options.image)
     if options.push:
         if registry is None:
@@ -141,25 +162,30 @@ def run_build(
         known = resolve(options.source, ref=options.ref)
         if known is not None:
             early = _identity(known, options=options)
-            skipped = _already_built(engine, registry, repository, early, options, reporter)
+            skipped = _already_built(lazy, registry, repository, early, options, reporter)
             if skipped is not None:
                 return _finish(skipped, started=started)
     reporter.note(f"fetching {options.source}" + (f" at {options.ref}" if options.ref else ""))
     with checkout(options.source, ref=options.ref) as source:
         reporter.note(_describe(source))
         plan = _plan(source, options=options)
-        image_id = _build(engine, plan, repository=repository, options=options, reporter=reporter)
+        image_id = _build(
+            lazy.get(), plan, repository=repository, options=options, reporter=reporter
+        )
     digest = None
     if options.push and registry is not None:
         digest = _push_all(
-            engine, registry, repository=repository, tags=plan.tags, reporter=reporter
+            lazy.get(), registry, repository=repository, tags=plan.tags, reporter=reporter
         )
+        size = registry.image_size(f"{repository}@{digest}")
+    else:
+        size = _engine_api().image_size(lazy.get(), ref=image_id)
     return BuildOutcome(
         image=repository,
         tags=plan.tags,
         digest=digest,
         revision=source.info.revision,
-        size_bytes=image_size(engine, ref=image_id),
+        size_bytes=size,
         duration_s=time.monotonic() - started,
         skipped=False,
         image_id=image_id,
@@ -279,7 +305,7 @@ def _inside(root: Path, relative: str, *, what: str) -> Path:
 
 
 def _already_built(
-    engine: Engine,
+    engine: _LazyEngine,
     registry: Registry | None,
     repository: str,
     plan: _Identity,
@@ -297,20 +323,23 @@ def _already_built(
         digest = registry.digest(reference)
         reporter.note(f"already built and pushed: {reference} ({digest})")
         missing = [t for t in plan.tags if registry.digest(f"{repository}:{t}") != digest]
-        image_id = _local_copy(engine, registry, repository, plan=plan, digest=digest)
+        image_id = None
         if missing:
-            _retag(engine, registry, repository, image_id=image_id, tags=missing, digest=digest,
-                   reporter=reporter)  # fmt: skip
-        size = image_size(engine, ref=image_id)
+            image_id = _local_copy(engine.get(), registry, repository, plan=plan, digest=digest)
+            _retag(engine.get(), registry, repository, image_id=image_id, tags=missing,
+                   digest=digest, reporter=reporter)  # fmt: skip
+        size = registry.image_size(f"{repository}@{digest}")
         return BuildOutcome(repository, plan.tags, digest, revision, size, 0.0, True, image_id)
     if options.push:
         return None
-    images = find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)
+    api = _engine_api()
+    images = api.find_images_by_label(engine.get(), key=LABEL_INPUTS, value=plan.inputs)
     if not images:
         return None
-    tag_image(engine, image_id=images[0], references=[f"{repository}:{t}" for t in plan.tags])
+    references = [f"{repository}:{t}" for t in plan.tags]
+    api.tag_image(engine.get(), image_id=images[0], references=references)
     reporter.note(f"already built: {repository}:{revision_tag} ({images[0][:19]})")
-    size = image_size(engine, ref=images[0])
+    size = api.image_size(engine.get(), ref=images[0])
     return BuildOutcome(repository, plan.tags, None, revision, size, 0.0, True, images[0])
 
 
@@ -318,14 +347,16 @@ def _local_copy(
     engine: Engine, registry: Registry, repository: str, *, plan: _Identity, digest: str | None
 ) -> str:
     """The built image in the engine: still there from the build, or pulled by its digest."""
-    images = find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)
+    images = _engine_api().find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)
     if images:
-        return images[0]
-    return pull_by_digest(
-        engine,
-        repository=repository,
-        digest=str(digest),
-        auth_config=registry.auth_config(repository),
+        return str(images[0])
+    return str(
+        _engine_api().pull_by_digest(
+            engine,
+            repository=repository,
+            digest=str(digest),
+            auth_config=registry.auth_config(repository),
+        )
     )
 
 
@@ -340,7 +371,9 @@ def _retag(
     reporter: Reporter,
 ) -> None:
     """Point ``tags`` at the already pushed image: layers exist, so only manifests travel."""
-    tag_image(engine, image_id=image_id, references=[f"{repository}:{t}" for t in tags])
+    _engine_api().tag_image(
+        engine, image_id=image_id, references=[f"{repository}:{t}" for t in tags]
+    )
     pushed = _push_all(engine, registry, repository=repository, tags=tuple(tags), reporter=reporter)
     if pushed != digest:
         raise RegistryError(
@@ -355,7 +388,7 @@ def _build(
         engine, plan, options=options, reporter=reporter
     )
     with _context_tar(plan.context_dir, extra=extra, dockerfile=dockerfile_path) as tar_path:
-        request = BuildRequest(
+        request = _engine_api().BuildRequest(
             context_tar=tar_path,
             dockerfile=dockerfile_path,
             tags=tuple(f"{repository}:{tag}" for tag in plan.tags),
@@ -365,11 +398,11 @@ def _build(
             network_mode=options.network_mode,
         )
         try:
-            built = build_image(engine, request=request, on_event=reporter.event)
+            built = _engine_api().build_image(engine, request=request, on_event=reporter.event)
         except DockerfileError as exc:
             raise _located(exc, plan=plan, translated=bool(extra)) from exc
     reporter.note(f"built {built.id[:19]} with {built.builder}")
-    return built.id
+    return str(built.id)
 
 
 def _located(exc: DockerfileError, *, plan: _Plan, translated: bool) -> DockerfileError:
@@ -412,7 +445,7 @@ def _context_tar(context_dir: Path, *, extra: dict[str, bytes], dockerfile: str)
     with tempfile.TemporaryDirectory(prefix="dockyard-ctx-") as tmp:
         path = Path(tmp) / "context.tar"
         with open(path, "wb") as handle:
-            write_context_tar(
+            _engine_api().write_context_tar(
                 context_dir=context_dir,
                 destination=handle,
                 extra_files=extra,
@@ -435,7 +468,7 @@ def _push_all(
     for tag in tags:
         reporter.note(f"pushing {repository}:{tag}")
         try:
-            push_tag(
+            _engine_api().push_tag(
                 engine, repository=repository, tag=tag, auth_config=auth, on_progress=reporter.note
             )
         except RegistryError as exc:

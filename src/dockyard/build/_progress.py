@@ -9,13 +9,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
-from dockyard.engine import BuildEvent
 from dockyard.secrets import redact
+
+if TYPE_CHECKING:
+    from dockyard.engine import BuildEvent
 
 __all__ = ["LiveReporter", "PlainReporter"]
 

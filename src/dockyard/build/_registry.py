@@ -52,6 +52,12 @@ class BuildRegistry:
         except ManifestNotFound:
             return None
 
+    def image_size(self, reference: str) -> int:
+        """Bytes the registry stores for the image: its config and compressed layers."""
+        manifest = self._client.get_manifest(parse_reference(reference))
+        config = manifest.config.size if manifest.config else 0
+        return config + sum(layer.size for layer in manifest.layers)
+
     def config_labels(self, reference: str) -> dict[str, str] | None:
         """The labels of the image config ``reference`` points to; None when the tag is absent."""
         ref = parse_reference(reference)
@@ -71,7 +77,13 @@ class BuildRegistry:
 
 
 @contextlib.contextmanager
-def open_registry(*, environ: Mapping[str, str]) -> Iterator[BuildRegistry]:
+def open_registry(
+    *, environ: Mapping[str, str], needed: bool = True
+) -> Iterator[BuildRegistry | None]:
+    """A registry client for the build, or None when nothing is pushed (no client to set up)."""
+    if not needed:
+        yield None
+        return
     credentials = CredentialStore.from_environment(environ=environ)
     with RegistryClient(credentials=credentials) as client:
         yield BuildRegistry(client=client, credentials=credentials)
