@@ -69,10 +69,10 @@ def with_base(dockerfile: str, *, new_base: str) -> Proposal | None:
     if final is None:
         return None
     instruction = final.from_instruction
-    line = parsed.lines[instruction.start_line - 1]
+    lines = dockerfile.splitlines(keepends=True)
+    line = lines[instruction.start_line - 1]
     if instruction.start_line != instruction.end_line or final.base_image not in line:
         return None
-    lines = dockerfile.splitlines(keepends=True)
     lines[instruction.start_line - 1] = line.replace(final.base_image, new_base, 1)
     return Proposal(
         f"base-{_slug(new_base)}", f"FROM {new_base} instead of {final.base_image}", "".join(lines)
