@@ -78,6 +78,14 @@ from dockyard.dockerfile.rules import (
     dl4004,
     dl4005,
     dl4006,
+    dy001,
+    dy002,
+    dy003,
+    dy004,
+    dy005,
+    dy006,
+    dy007,
+    dy008,
 )
 from dockyard.dockerfile.rules._base import (
     Finding,
@@ -174,6 +182,14 @@ ALL_RULES: list[Rule] = [
     dl4005.rule,
     dl4006.rule,
     # dockyard's own rules
+    dy001.rule,
+    dy002.rule,
+    dy003.rule,
+    dy004.rule,
+    dy005.rule,
+    dy006.rule,
+    dy007.rule,
+    dy008.rule,
 ]
 
 
