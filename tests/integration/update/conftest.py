@@ -76,6 +76,7 @@ class Images:
     base: str
     workdir: Path
     built: dict[str, str] = field(default_factory=dict)  # variant -> image id
+    auth: dict[str, str] | None = None  # for a registry with basic auth
 
     def build(self, variant: str) -> str:
         if variant not in self.built:
@@ -97,7 +98,10 @@ class Images:
         image_id = self.build(variant)
         previous = self._local(tag)
         self.client.images.get(image_id).tag(self.repository, tag)
-        for line in self.client.images.push(self.repository, tag=tag, stream=True, decode=True):
+        pushed = self.client.images.push(
+            self.repository, tag=tag, stream=True, decode=True, auth_config=self.auth
+        )
+        for line in pushed:
             if "error" in line:
                 raise AssertionError(f"push failed: {line['error']}")
         if previous and previous != image_id:
