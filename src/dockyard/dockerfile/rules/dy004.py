@@ -4,7 +4,8 @@
 ``--no-install-recommends``), so apt marks it automatically installed. ``apt-get purge
 --auto-remove curl`` (or a later ``apt-get autoremove``) then removes it too, and the program
 fails every TLS connection at run time (Python's ``CERTIFICATE_VERIFY_FAILED``, Go's
-``x509: certificate signed by unknown authority``). Naming ``ca-certificates`` in the install marks it manual and keeps it.
+``x509: certificate signed by unknown authority``). Naming ``ca-certificates`` in the install
+marks it manual and keeps it.
 """
 
 from __future__ import annotations
