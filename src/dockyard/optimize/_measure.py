@@ -76,7 +76,7 @@ def measure_image(
     analysis = analyse(data.layers)
     base_ids = engine_diff_ids(engine, ref=base) if base else None
     base_count = count_base_layers(data.diff_ids, base_ids) if base_ids else 0
-    slots = align_history(data.history, len(data.layers))
+    slots = align_history(data.history, len(analysis.layer_sizes))
     layers = tuple(
         Layer(
             created_by=slot.history.created_by,
