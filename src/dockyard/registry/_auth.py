@@ -48,10 +48,12 @@ class Authorizer:
         http: httpx.Client,
         credentials: CredentialStore | None,
         clock: Callable[[], float] = time.monotonic,
+        plain_http_ok: Callable[[str], bool] = lambda host: False,
     ) -> None:
         self._http = http
         self._store = credentials
         self._clock = clock
+        self._plain_http_ok = plain_http_ok
         self._challenges: dict[str, Challenge | None] = {}
         self._tokens: dict[tuple[str, str, str, str], _CachedToken] = {}
         self._lock = threading.Lock()
@@ -130,6 +132,8 @@ class Authorizer:
     def _fetch_token(
         self, registry: str, *, realm: str, service: str, scope: str, creds: Credentials | None
     ) -> _CachedToken:
+        if creds is not None:
+            self._check_realm_transport(registry, realm=realm)
         self.token_requests += 1
         log.debug("asking %s for a token (service %r, scope %r)", realm, service, scope)
         try:
@@ -146,6 +150,18 @@ class Authorizer:
                 f"the token server of registry {registry} answered {response.status_code}"
             )
         return self._parse_token(registry, response)
+
+    def _check_realm_transport(self, registry: str, *, realm: str) -> None:
+        """Credentials go to a token server over TLS, unless it is as trusted as a loopback."""
+        url = httpx.URL(realm)
+        if url.scheme == "https" or self._plain_http_ok(registry):
+            return
+        if self._plain_http_ok(url.netloc.decode("ascii")):
+            return
+        raise AuthenticationError(
+            f"registry {registry} sends credentials to a token server over plain http "
+            f"({url.host}); refusing: list it in insecure_hosts if that is really intended"
+        )
 
     def _token_request(
         self, *, realm: str, service: str, scope: str, creds: Credentials | None

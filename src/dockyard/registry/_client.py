@@ -72,8 +72,13 @@ class RegistryClient:
             follow_redirects=True,
             headers={"User-Agent": _USER_AGENT},
         )
-        self._auth = Authorizer(http=self._http, credentials=credentials, clock=clock)
         self._insecure = frozenset(insecure_hosts or ())
+        self._auth = Authorizer(
+            http=self._http,
+            credentials=credentials,
+            clock=clock,
+            plain_http_ok=lambda host: self._scheme(host) == "http",
+        )
         self.last_rate_limit: RateLimit | None = None
 
     def __enter__(self) -> RegistryClient:

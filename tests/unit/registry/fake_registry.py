@@ -42,6 +42,7 @@ class FakeRegistry:
     issued: dict[str, set[str]] = field(default_factory=dict)
     lie_about: set[str] = field(default_factory=set)
     refresh_token: str = "refresh-token-1"
+    realm: str = TOKEN_REALM
 
     # -- content -------------------------------------------------------------------------
 
@@ -156,7 +157,7 @@ class FakeRegistry:
             scope is None or scope in self.issued.get(given.removeprefix("Bearer "), set())
         ):
             return None
-        challenge = f'Bearer realm="{TOKEN_REALM}",service="fake-registry"'
+        challenge = f'Bearer realm="{self.realm}",service="fake-registry"'
         if scope is not None:
             challenge += f',scope="{scope}"'
             if given:

@@ -314,6 +314,21 @@ def test_identity_token_uses_the_oauth_refresh_grant() -> None:
     assert grant["client_id"] == ["dockyard"]
 
 
+def test_credentials_never_go_to_a_plain_http_token_server() -> None:
+    fake = FakeRegistry(auth="bearer", users={"alice": SECRET}, realm="http://auth.example/token")
+    digest = fake.put_image("app", "1")["manifest"]
+    ref = parse_reference(f"{HOST}/app:1")
+    with _client(fake, creds=_with_user()) as rc, pytest.raises(AuthenticationError) as caught:
+        rc.head_manifest(ref)
+    assert "sends credentials to a token server over plain http (auth.example)" in str(caught.value)
+    assert not [r for r in fake.requests if r.url.host == "auth.example"]
+    store = CredentialStore(environ=_with_user())
+    with RegistryClient(
+        credentials=store, transport=fake.transport(), insecure_hosts=["auth.example"]
+    ) as rc:
+        assert rc.head_manifest(ref).digest == digest
+
+
 # -- more than manifests ---------------------------------------------------------------------
 
 
