@@ -92,11 +92,15 @@ class Authorizer:
         creds = self.credentials(registry)
         if creds is None:
             return self.missing(registry, scope=scope)
-        verb = "refused" if status == 401 else "denied access to"
-        what = "the credentials" if status == 401 else scope
+        source = f"(credentials from {creds.source})"
+        if status == 403:
+            return AuthenticationError(
+                f"registry {registry} denied user {creds.username!r} access to {scope} {source}: "
+                "the credentials work but do not grant this repository"
+            )
         return AuthenticationError(
-            f"registry {registry} {verb} {what} of user {creds.username!r} "
-            f"(credentials from {creds.source}): check them, or docker login {registry}"
+            f"registry {registry} refused the credentials of user {creds.username!r} {source}: "
+            f"check them, or docker login {registry}"
         )
 
     @staticmethod

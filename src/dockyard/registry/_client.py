@@ -337,7 +337,9 @@ class RegistryClient:
         response = self._send(registry, method, path, what=what, headers={**headers, **auth})
         if response.status_code == 401:
             response.close()
-            raise self._auth.refused(registry, scope=scope, status=401)
+            again = pick_challenge(response)
+            denied = again is not None and again.error == "insufficient_scope"
+            raise self._auth.refused(registry, scope=scope, status=403 if denied else 401)
         return self._checked_forbidden(response, registry=registry, scope=scope)
 
     def _checked_forbidden(

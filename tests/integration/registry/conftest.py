@@ -90,6 +90,7 @@ class TokenServer:
 
     signing: SigningKey
     users: dict[str, str]
+    no_access: frozenset[str] = frozenset()
     hits: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
 
@@ -99,7 +100,7 @@ class TokenServer:
 
     def issue(self, *, user: str | None, scopes: list[str]) -> str:
         access = []
-        for scope in scopes if user else []:
+        for scope in scopes if user and user not in self.no_access else []:
             kind, _, rest = scope.partition(":")
             name, _, actions = rest.rpartition(":")
             access.append({"type": kind, "name": name, "actions": actions.split(",")})
@@ -138,7 +139,12 @@ class TokenServer:
 @pytest.fixture
 def token_server() -> Iterator[TokenServer]:
     server = TokenServer(
-        signing=SigningKey.generate(), users={"alice": "alice-pass-" + uuid.uuid4().hex[:8]}
+        signing=SigningKey.generate(),
+        users={
+            "alice": "alice-pass-" + uuid.uuid4().hex[:8],
+            "bob": "bob-pass-" + uuid.uuid4().hex[:8],
+        },
+        no_access=frozenset({"bob"}),  # a valid login that grants no repository
     )
 
     class Handler(BaseHTTPRequestHandler):
@@ -174,7 +180,7 @@ class TokenRegistry:
 
     def writer(self, repo: str) -> RegistryWriter:
         """A writer holding a push token for ``repo``, minted directly by the token server."""
-        user = next(iter(self.tokens.users))
+        user = "alice"
         token = self.tokens.issue(user=user, scopes=[f"repository:{repo}:pull,push"])
         return RegistryWriter(f"http://{self.host}", headers={"Authorization": f"Bearer {token}"})
 

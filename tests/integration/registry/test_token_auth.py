@@ -27,8 +27,8 @@ def _client(environ: dict[str, str]) -> RegistryClient:
     return RegistryClient(credentials=CredentialStore.from_environment(environ=environ))
 
 
-def _alice(registry: TokenRegistry, tmp_path: Path) -> dict[str, str]:
-    [(user, password)] = registry.tokens.users.items()
+def _login(registry: TokenRegistry, tmp_path: Path, user: str = "alice") -> dict[str, str]:
+    password = registry.tokens.users[user]
     return {"HOME": str(tmp_path), "REPO_USER": user, "REPO_PASS": password}
 
 
@@ -58,7 +58,7 @@ def test_token_with_scope_is_granted_and_cached(
 ) -> None:
     name, pushed = token_image
     ref = parse_reference(name)
-    with _client(_alice(token_registry, tmp_path)) as rc:
+    with _client(_login(token_registry, tmp_path)) as rc:
         info = rc.head_manifest(ref)
         manifest = rc.get_manifest(ref, platform=Platform.parse("linux/amd64"))
         rc.get_blob_bytes(ref, pushed.config)
@@ -78,7 +78,7 @@ def test_wrong_credentials_are_refused(
     token_registry: TokenRegistry, token_image: tuple[str, Pushed], tmp_path: Path
 ) -> None:
     name, _ = token_image
-    env = {**_alice(token_registry, tmp_path), "REPO_PASS": "wrong-password-123"}
+    env = {**_login(token_registry, tmp_path), "REPO_PASS": "wrong-password-123"}
     with _client(env) as rc, pytest.raises(AuthenticationError) as caught:
         rc.head_manifest(parse_reference(name))
     message = str(caught.value)
@@ -87,3 +87,20 @@ def test_wrong_credentials_are_refused(
     )
     assert "wrong-password-123" not in message
     assert [hit["granted"] for hit in token_registry.tokens.hits] == [False]
+
+
+def test_valid_login_without_access_is_denied(
+    token_registry: TokenRegistry, token_image: tuple[str, Pushed], tmp_path: Path
+) -> None:
+    name, _ = token_image
+    ref = parse_reference(name)
+    with (
+        _client(_login(token_registry, tmp_path, "bob")) as rc,
+        pytest.raises(AuthenticationError) as caught,
+    ):
+        rc.get_manifest(ref)
+    scope = f"repository:{ref.repository}:pull"
+    assert str(caught.value).startswith(
+        f"registry {token_registry.host} denied user 'bob' access to {scope}"
+    )
+    assert all(hit["granted"] and hit["user"] == "bob" for hit in token_registry.tokens.hits)
