@@ -26,7 +26,9 @@ registry it is read as docker reads it: ``credHelpers[registry]`` (runs
 Hub's key is ``https://index.docker.io/v1/``; other keys are matched by host name, so
 ``https://host:5000/v2/`` and ``host:5000`` are the same entry. A helper gets the server address on
 standard input, never in its arguments, and answers JSON ``{"Username", "Secret"}``
-(``Username`` ``<token>`` marks an identity token).
+(``Username`` ``<token>`` marks an identity token). A ``credHelpers`` program that is not installed
+is a :class:`ConfigError`; a missing ``credsStore`` program (a config copied from a desktop) is a
+logged warning, and ``auths`` still answers.
 
 Secrets are held as :class:`~dockyard.secrets.Secret` from the moment they are read.
 """
@@ -36,6 +38,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -51,6 +54,7 @@ from dockyard.secrets import Secret, redact
 
 __all__ = ["DOCKER_HUB_SERVER", "CredentialStore", "Credentials", "to_docker_auth_config"]
 
+log = logging.getLogger("dockyard.registry")
 DOCKER_HUB_SERVER = "https://index.docker.io/v1/"
 _HUB_HOSTS = frozenset({DOCKER_HUB, "index.docker.io", DOCKER_HUB_API_HOST})
 _TOKEN_USER = "<token>"  # noqa: S105 - docker's marker for an identity token
@@ -169,7 +173,7 @@ class CredentialStore:
             return self._from_helper(helper, server)
         store = self._config.get("credsStore")
         if isinstance(store, str) and store:
-            found = self._from_helper(store, server)
+            found = self._from_store(store, server)
             if found is not None:
                 return found
         entry = _matching(self._config.get("auths"), registry)
@@ -195,11 +199,21 @@ class CredentialStore:
             source=source,
         )
 
+    def _from_store(self, name: str, server: str) -> Credentials | None:
+        """The default store; a config copied from another machine (``"credsStore": "desktop"``
+        mounted into a container) must not make every anonymous pull fail, so a missing store
+        program is a warning and ``auths`` still answers."""
+        try:
+            return self._from_helper(name, server)
+        except _HelperMissing as exc:
+            log.warning("%s; using the auths of the docker config only", exc.message)
+            return None
+
     def _from_helper(self, name: str, server: str) -> Credentials | None:
         program = f"docker-credential-{name}"
         path = shutil.which(program, path=self._environ.get("PATH", os.defpath))
         if path is None:
-            raise ConfigError(
+            raise _HelperMissing(
                 f"credential helper {program} (named in {self._config_path or 'docker config'}) "
                 "is not on PATH: install it or remove it from the config"
             )
@@ -207,6 +221,10 @@ class CredentialStore:
         if answer is None:
             return None
         return _helper_credentials(answer, program=program, server=server)
+
+
+class _HelperMissing(ConfigError):
+    """A helper named in the config is not installed (a ConfigError to the user)."""
 
 
 def _run_helper(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import re
 import stat
@@ -128,6 +129,20 @@ def test_failing_helper_is_one_line_without_secret(tmp_path: Path, helper_dir: P
         store.for_registry("broken.example")
     assert "docker-credential-test failed for broken.example" in str(caught.value)
     assert "secret-in-error-9" not in str(caught.value)
+
+
+def test_missing_default_store_falls_back_to_auths_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = {"credsStore": "desktop", "auths": {"r.example": {"auth": _b64("u:p-secret")}}}
+    store = _store(tmp_path, config)
+    with caplog.at_level(logging.WARNING, logger="dockyard.registry"):
+        creds = store.for_registry("r.example")
+        assert store.for_registry("other.example") is None
+    assert creds is not None
+    assert creds.username == "u"
+    assert "docker-credential-desktop" in caplog.text
+    assert "is not on PATH" in caplog.text
 
 
 def test_missing_helper_says_so(tmp_path: Path) -> None:
