@@ -40,7 +40,7 @@ _CHUNK = 1 << 20
 
 
 def inspect_image(engine: Engine, *, ref: str) -> dict[str, Any] | None:
-    """The engine's ``docker image inspect`` document for ``ref``, or None if it has no such image."""
+    """The ``docker image inspect`` document of ``ref``; None when the engine has no such image."""
     try:
         with translate_errors(f"inspecting image {ref}"):
             attrs: dict[str, Any] = engine.sdk.api.inspect_image(ref)

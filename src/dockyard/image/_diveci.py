@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dockyard.errors import ConfigError
 
 __all__ = ["DEFAULT_RULES", "RuleResult", "evaluate", "load_rules", "parse_bytes"]
@@ -49,6 +47,8 @@ def load_rules(path: Path | None) -> tuple[dict[str, str], str]:
     rules = dict(DEFAULT_RULES)
     if path is None or not path.is_file():
         return rules, "default CI config"
+    import yaml  # only CI runs need it
+
     try:
         document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

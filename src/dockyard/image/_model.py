@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -72,7 +73,7 @@ class ImageData:
     source: str  # "engine", "registry" or "archive"
     config: dict[str, object]
     diff_ids: list[str]
-    layers: list[LayerFiles]
+    layers: Iterable[LayerFiles]  # bottom first; may be a one-shot iterator (read as analysed)
     layer_digests: list[str] = field(default_factory=list)  # compressed blob digests (registry)
     compressed_sizes: list[int] = field(default_factory=list)
     image_id: str = ""

@@ -9,10 +9,12 @@ image the engine has comes from the engine, anything else from a registry.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +76,7 @@ def load_from_engine(engine: Engine, *, ref: str, cache: LayerCache) -> ImageDat
         except OSError:
             stored = None
         if stored is not None:
-            layers = _parallel(
+            layers = _in_order(
                 [
                     _cached(cache, diff_id, functools.partial(_tar_split, path))
                     for diff_id, path in zip(stored.diff_ids, stored.tar_splits, strict=True)
@@ -116,11 +118,20 @@ def _cached(
     return run
 
 
-def _parallel(jobs: list[Callable[[], LayerFiles]]) -> list[LayerFiles]:
-    if len(jobs) <= 1:
-        return [job() for job in jobs]
+def _in_order(jobs: list[Callable[[], LayerFiles]]) -> Iterator[LayerFiles]:
+    """Layers in order, read at most ``_WORKERS`` ahead: the analysis consumes each one and drops
+    it, so memory holds a couple of layers' entries, never the whole image's."""
     with ThreadPoolExecutor(max_workers=min(_WORKERS, os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda job: job(), jobs))
+        pending: deque[Future[LayerFiles]] = deque()
+        queue = iter(jobs)
+        for job in itertools.islice(queue, _WORKERS):
+            pending.append(pool.submit(job))
+        while pending:
+            future = pending.popleft()
+            following = next(queue, None)
+            if following is not None:
+                pending.append(pool.submit(following))
+            yield future.result()
 
 
 def _json(data: bytes, *, what: str) -> dict[str, Any]:
