@@ -39,8 +39,8 @@ def make_case(
         return directory
 
     yield make
-    for name in made:
-        for image in docker_client.images.list(name=f"dockyard-optimize/{name}"):
-            for tag in image.tags:
-                if tag.startswith(f"dockyard-optimize/{name}:"):
-                    docker_client.images.remove(tag, force=True)
+    prefixes = tuple(f"dockyard-optimize/{name}" for name in made)  # also "<name>-hand"
+    for image in docker_client.images.list():
+        for tag in image.tags:
+            if tag.startswith(prefixes):
+                docker_client.images.remove(tag, force=True)
