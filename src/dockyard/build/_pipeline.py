@@ -8,6 +8,7 @@ that answer, not the engine's, is what is reported.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import posixpath
 import tempfile
@@ -124,13 +125,34 @@ def _engine_api() -> ModuleType:
 
 
 class _LazyEngine:
-    """Connects on first use, so a skipped build does not pay for the engine."""
+    """Connects on first use, so a skipped build does not pay for the engine; :meth:`prewarm`
+    connects in the background while git clones, once it is clear the engine will be needed."""
 
     def __init__(self, factory: Callable[[], Engine]) -> None:
         self._factory = factory
         self._engine: Engine | None = None
+        self._warming: concurrent.futures.Future[None] | None = None
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self.buildkit: bool | None = None
+
+    def prewarm(self) -> None:
+        if self._warming is None and self._engine is None:
+            self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+            self._warming = self._pool.submit(self._connect)
+
+    def _connect(self) -> None:
+        engine = self._factory()
+        self.buildkit = _engine_api().buildkit_available(engine)
+        self._engine = engine
 
     def get(self) -> Engine:
+        if self._warming is not None:
+            warming, self._warming = self._warming, None
+            try:
+                warming.result()
+            finally:
+                if self._pool is not None:
+                    self._pool.shutdown()
         if self._engine is None:
             self._engine = self._factory()
         return self._engine
@@ -157,21 +179,24 @@ def run_build(
             raise UsageError("--push needs a registry client")
         reporter.note(f"checking push access to {repository}")
         registry.check_push_access(repository)
+    if options.force or not options.push:
+        lazy.prewarm()
     if not options.force:
         # The commit is known from `git ls-remote` alone: an unchanged one needs no clone.
         known = resolve(options.source, ref=options.ref)
-        if known is not None:
+        if known is not None and known.dirty:
+            reporter.note("the work tree has uncommitted changes: building them, no skip check")
+        elif known is not None:
             early = _identity(known, options=options)
             skipped = _already_built(lazy, registry, repository, early, options, reporter)
             if skipped is not None:
                 return _finish(skipped, started=started)
+    lazy.prewarm()
     reporter.note(f"fetching {options.source}" + (f" at {options.ref}" if options.ref else ""))
     with checkout(options.source, ref=options.ref) as source:
         reporter.note(_describe(source))
         plan = _plan(source, options=options)
-        image_id = _build(
-            lazy.get(), plan, repository=repository, options=options, reporter=reporter
-        )
+        image_id = _build(lazy, plan, repository=repository, options=options, reporter=reporter)
     digest = None
     if options.push and registry is not None:
         digest = _push_all(
@@ -382,8 +407,9 @@ def _retag(
 
 
 def _build(
-    engine: Engine, plan: _Plan, *, repository: str, options: BuildOptions, reporter: Reporter
+    lazy: _LazyEngine, plan: _Plan, *, repository: str, options: BuildOptions, reporter: Reporter
 ) -> str:
+    engine = lazy.get()
     dockerfile_path, extra = _dockerfile_for_engine(
         engine, plan, options=options, reporter=reporter
     )
@@ -398,7 +424,9 @@ def _build(
             network_mode=options.network_mode,
         )
         try:
-            built = _engine_api().build_image(engine, request=request, on_event=reporter.event)
+            built = _engine_api().build_image(
+                engine, request=request, on_event=reporter.event, buildkit=lazy.buildkit
+            )
         except DockerfileError as exc:
             raise _located(exc, plan=plan, translated=bool(extra)) from exc
     reporter.note(f"built {built.id[:19]} with {built.builder}")
@@ -462,21 +490,31 @@ def _push_all(
     tags: tuple[str, ...],
     reporter: Reporter,
 ) -> str | None:
-    """Push every tag; a failure names the tags that did land. Then ask the registry."""
+    """Push every tag; a failure names the tags that did land. Then ask the registry.
+
+    The first tag uploads the layers; the others only add a manifest each, so they go in
+    parallel.
+    """
     auth = registry.auth_config(repository)
     landed: list[str] = []
-    for tag in tags:
+
+    def push(tag: str) -> None:
         reporter.note(f"pushing {repository}:{tag}")
-        try:
-            _engine_api().push_tag(
-                engine, repository=repository, tag=tag, auth_config=auth, on_progress=reporter.note
-            )
-        except RegistryError as exc:
-            if landed:
-                exc.message = f"{exc.message} (already pushed: {', '.join(landed)})"
-                exc.args = (exc.message,)
-            raise
+        _engine_api().push_tag(
+            engine, repository=repository, tag=tag, auth_config=auth, on_progress=reporter.note
+        )
         landed.append(tag)
+
+    try:
+        push(tags[0])
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            for future in [pool.submit(push, tag) for tag in tags[1:]]:
+                future.result()
+    except RegistryError as exc:
+        if landed:
+            exc.message = f"{exc.message} (already pushed: {', '.join(landed)})"
+            exc.args = (exc.message,)
+        raise
     digests = {tag: registry.digest(f"{repository}:{tag}") for tag in tags}
     served = {d for d in digests.values() if d}
     if len(served) != 1 or None in digests.values():

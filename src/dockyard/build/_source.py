@@ -43,6 +43,7 @@ class SourceInfo:
     branch: str | None = None
     tags: tuple[str, ...] = ()  # git tags pointing at the commit; the requested tag first
     default_branch: str | None = None
+    dirty: bool = False  # a local work tree with uncommitted changes (built as they are)
 
     @property
     def is_default_branch(self) -> bool:
@@ -158,12 +159,14 @@ def _work_tree(path: Path) -> Source:
     default = upstream.removeprefix("origin/") if upstream else branch
     tags_out = _git_maybe(["tag", "--points-at", "HEAD", "--sort=-v:refname"], cwd=path)
     tags = tuple(line for line in (tags_out or "").splitlines() if line)
+    status = _git_maybe(["status", "--porcelain", "--untracked-files=normal"], cwd=path)
     info = SourceInfo(
         url=redact(str(path.resolve())),
         revision=revision,
         branch=branch,
         tags=tags,
         default_branch=default,
+        dirty=bool(status),
     )
     return Source(path=Path(top), info=info)
 

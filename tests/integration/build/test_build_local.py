@@ -198,3 +198,17 @@ def test_a_failing_build_shows_the_log_tail(tmp_path: Path, test_env: TestEnv) -
     assert "  | boom" in tail
     assert "  | step-30" in tail
     assert "  | step-5\n" not in tail  # only the last lines
+
+
+def test_uncommitted_changes_in_a_work_tree_are_built_not_skipped(
+    app_repo: Path, repository: str, docker_client: docker.DockerClient
+) -> None:
+    first = run_dockyard("build", str(app_repo), "--image", repository, "--json")
+    assert first.code == 0, first.stderr
+    (app_repo / "message.txt").write_text("edited, not committed\n")
+    second = run_dockyard("build", str(app_repo), "--image", repository, "--json")
+    assert second.code == 0, second.stderr
+    assert second.json["skipped"] is False
+    assert "uncommitted changes" in second.stderr
+    output = docker_client.containers.run(f"{repository}:latest", remove=True, network_mode="none")
+    assert "edited, not committed" in output.decode()
