@@ -1,0 +1,91 @@
+"""A push that fails part-way says which tags landed (in-memory fakes for engine and registry)."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+import pytest
+
+from dockyard.build import _pipeline
+from dockyard.engine import BuildEvent
+from dockyard.errors import AuthenticationError, RegistryError
+
+
+class _Notes:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def note(self, text: str) -> None:
+        self.lines.append(text)
+
+    def event(self, event: BuildEvent) -> None:
+        self.lines.append(event.text)
+
+
+class _FakeRegistry:
+    def __init__(self, served: dict[str, str | None]) -> None:
+        self.served = served
+
+    def check_push_access(self, repository: str) -> None:
+        return None
+
+    def auth_config(self, repository: str) -> dict[str, str] | None:
+        return {"username": "u", "password": "p"}
+
+    def digest(self, reference: str) -> str | None:
+        return self.served.get(reference.rsplit(":", 1)[1])
+
+    def config_labels(self, reference: str) -> dict[str, str] | None:
+        return None
+
+    def image_size(self, reference: str) -> int:
+        return 0
+
+
+def _engine_api(fail_on: str | None) -> types.SimpleNamespace:
+    def push_tag(engine: Any, *, repository: str, tag: str, **_: Any) -> None:
+        if tag == fail_on:
+            raise AuthenticationError(f"the registry refused the credentials for {tag}")
+
+    return types.SimpleNamespace(push_tag=push_tag)
+
+
+def test_a_failed_later_tag_names_the_tags_that_landed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_pipeline, "_engine_api", lambda: _engine_api("latest"))
+    with pytest.raises(AuthenticationError) as caught:
+        _pipeline._push_all(
+            None,  # type: ignore[arg-type]
+            _FakeRegistry({}),
+            repository="r/app",
+            tags=("main", "sha-1234567", "latest"),
+            reporter=_Notes(),
+        )
+    assert "already pushed: main" in caught.value.message
+    assert caught.value.exit_code == 6
+
+
+def test_the_digest_reported_is_the_registry_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_pipeline, "_engine_api", lambda: _engine_api(None))
+    registry = _FakeRegistry({"main": "sha256:aa", "latest": "sha256:aa"})
+    digest = _pipeline._push_all(
+        None,  # type: ignore[arg-type]
+        registry,
+        repository="r/app",
+        tags=("main", "latest"),
+        reporter=_Notes(),
+    )
+    assert digest == "sha256:aa"
+
+
+def test_tags_serving_different_digests_are_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_pipeline, "_engine_api", lambda: _engine_api(None))
+    registry = _FakeRegistry({"main": "sha256:aa", "latest": "sha256:bb"})
+    with pytest.raises(RegistryError, match="unexpected digests"):
+        _pipeline._push_all(
+            None,  # type: ignore[arg-type]
+            registry,
+            repository="r/app",
+            tags=("main", "latest"),
+            reporter=_Notes(),
+        )
