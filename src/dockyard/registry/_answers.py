@@ -16,6 +16,7 @@ from dockyard.registry._challenge import Challenge, parse_challenges
 from dockyard.registry._model import INDEX_MEDIA_TYPES, OCI_INDEX, Descriptor, Manifest
 from dockyard.registry._platform import Platform
 from dockyard.registry._reference import ImageReference
+from dockyard.registry._wire import ManifestJSON, TagListJSON, ValidationError, first_problem
 
 __all__ = [
     "choose_entry",
@@ -50,15 +51,13 @@ def next_page(response: httpx.Response) -> str | None:
 
 def tags_of(body: bytes, *, ref: ImageReference) -> list[str]:
     try:
-        data = json.loads(body)
-        tags = data.get("tags") or []
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            raise TypeError("tags is not a list of strings")
-    except (ValueError, TypeError, AttributeError) as exc:
+        listing = TagListJSON.model_validate_json(body)
+    except ValidationError as exc:
         raise RegistryUnavailable(
-            f"registry {ref.registry} answered garbage for the tags of {ref.name}: {exc}"
+            f"registry {ref.registry} answered garbage for the tags of {ref.name}: "
+            f"{first_problem(exc)}"
         ) from exc
-    return list(tags)
+    return list(listing.tags or [])
 
 
 def media_type_of(response: httpx.Response) -> str:
@@ -67,28 +66,26 @@ def media_type_of(response: httpx.Response) -> str:
 
 
 def parse_manifest(raw: bytes, *, digest: str, header_type: str, ref: ImageReference) -> Manifest:
+    """A verified manifest's bytes as a :class:`Manifest`; garbage is RegistryUnavailable."""
     try:
+        wire = ManifestJSON.model_validate_json(raw)
         data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise TypeError("not a JSON object")
-        media_type = str(data.get("mediaType") or header_type)
-        manifests = [Descriptor.from_json(d) for d in data.get("manifests") or []]
-        layers = [Descriptor.from_json(d) for d in data.get("layers") or []]
-        config = Descriptor.from_json(data["config"]) if "config" in data else None
-    except (ValueError, TypeError, KeyError) as exc:
+    except ValidationError as exc:
         raise RegistryUnavailable(
-            f"registry {ref.registry} answered garbage for manifest {ref}: {exc}"
+            f"registry {ref.registry} answered garbage for manifest {ref}: {first_problem(exc)}"
         ) from exc
-    if media_type not in INDEX_MEDIA_TYPES and "manifests" in data and config is None:
+    media_type = wire.media_type or header_type
+    if media_type not in INDEX_MEDIA_TYPES and wire.manifests and wire.config is None:
         media_type = OCI_INDEX
+    config = Descriptor.from_wire(wire.config) if wire.config else None
     return Manifest(
         digest=digest,
         media_type=media_type,
         raw=raw,
         data=data,
         config_digest=config.digest if config else None,
-        layers=layers,
-        manifests=manifests,
+        layers=[Descriptor.from_wire(d) for d in wire.layers],
+        manifests=[Descriptor.from_wire(d) for d in wire.manifests],
         config=config,
     )
 

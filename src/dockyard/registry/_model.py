@@ -12,6 +12,7 @@ from typing import Any
 
 from dockyard.registry._platform import Platform
 from dockyard.registry._ratelimit import RateLimit
+from dockyard.registry._wire import DescriptorJSON
 
 __all__ = [
     "DOCKER_MANIFEST_LIST",
@@ -46,19 +47,21 @@ class Descriptor:
     annotations: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Descriptor:
-        """Raises KeyError/TypeError/ValueError on a malformed descriptor (caller translates)."""
-        digest = data["digest"]
-        if not isinstance(digest, str):
-            raise TypeError("descriptor digest is not a string")
-        platform = data.get("platform")
+    def from_wire(cls, wire: DescriptorJSON) -> Descriptor:
+        platform = wire.platform
         return cls(
-            media_type=str(data.get("mediaType", "")),
-            digest=digest,
-            size=int(data.get("size", 0)),
-            platform=Platform.from_json(platform) if isinstance(platform, Mapping) else None,
-            urls=tuple(str(u) for u in data.get("urls") or ()),
-            annotations=dict(data.get("annotations") or {}),
+            media_type=wire.media_type,
+            digest=wire.digest,
+            size=wire.size,
+            platform=(
+                Platform(
+                    os=platform.os, architecture=platform.architecture, variant=platform.variant
+                )
+                if platform
+                else None
+            ),
+            urls=tuple(wire.urls),
+            annotations=dict(wire.annotations),
         )
 
 

@@ -409,6 +409,24 @@ def _answering(response: httpx.Response) -> httpx.MockTransport:
             "answered garbage for manifest reg.example/app:1",
         ),
         (httpx.Response(200, json=[1, 2]), RegistryUnavailable, "answered garbage"),
+        (
+            httpx.Response(200, json={"schemaVersion": 2, "layers": [{"digest": "nope"}]}),
+            RegistryUnavailable,
+            "answered garbage for manifest reg.example/app:1: layers.0.digest: String should match",
+        ),
+        (
+            httpx.Response(200, json={"layers": [{"digest": "sha256:" + "a" * 64, "size": -1}]}),
+            RegistryUnavailable,
+            "layers.0.size: Input should be greater than or equal to 0",
+        ),
+        (
+            httpx.Response(
+                200,
+                json={"manifests": [{"digest": "sha256:" + "a" * 64, "platform": {"os": "linux"}}]},
+            ),
+            RegistryUnavailable,
+            "manifests.0.platform.architecture: Field required",
+        ),
     ],
 )
 def test_error_translation(response: httpx.Response, error: type[Exception], message: str) -> None:
