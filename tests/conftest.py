@@ -24,6 +24,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @dataclass(frozen=True)
 class TestEnv:
+    __test__ = False  # a fixture's value, not a test class
+
     registry: str
     auth_registry: str
     auth_user: str

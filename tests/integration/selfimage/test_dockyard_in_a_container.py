@@ -79,9 +79,8 @@ def _sample_app(tmp_path: Path, base: str) -> tuple[Path, str]:
     app.mkdir()
     (app / "Dockerfile").write_text(
         f"FROM {base}\n"
-        "RUN adduser -D -u 1000 app\n"
         "COPY message.txt /message.txt\n"
-        "USER app\n"
+        "USER 1000:1000\n"
         'CMD ["cat", "/message.txt"]\n'
     )
     (app / "message.txt").write_text("built by dockyard inside a container\n")
