@@ -60,9 +60,8 @@ class Tool:
 
 @dataclass
 class Run:
-    """What one tool reported on the whole corpus in one call, and how long it took."""
+    """What one tool reported on the whole corpus in one call."""
 
-    seconds: list[float] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     stderr: str = ""
 
@@ -71,6 +70,11 @@ def tools() -> list[Tool]:
     return [
         Tool("hadolint", [str(HADOLINT), "--no-fail", "-f", "json"]),
         Tool("dockyard", [str(DOCKYARD), "lint", "--no-fail", "-f", "json"]),
+        # For information: the same without ShellCheck, to show what the DL rules cost.
+        Tool(
+            "dockyard_no_shellcheck",
+            [str(DOCKYARD), "lint", "--no-fail", "--no-shellcheck", "-f", "json"],
+        ),
     ]
 
 
@@ -78,31 +82,31 @@ def corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS.iterdir() if p.is_file())
 
 
-def run_all_in_one(*, tool: Tool, files: list[Path], repeat: int, cwd: Path) -> Run:
-    """Lint every file in one process, ``repeat`` times; keep the findings of the last run."""
-    result = Run()
-    for _ in range(repeat):
-        started = time.perf_counter()
-        proc = subprocess.run(
-            [*tool.argv, *map(str, files)], cwd=cwd, capture_output=True, text=True, check=False
-        )
-        result.seconds.append(time.perf_counter() - started)
-        result.stderr = proc.stderr
-        result.findings = json.loads(proc.stdout or "[]")
-    return result
-
-
-def run_per_file(*, tool: Tool, files: list[Path], cwd: Path) -> tuple[float, set[str]]:
-    """Lint one file per process, as editors and pre-commit hooks do; return time and failures."""
-    failed: set[str] = set()
+def run_all_in_one(*, tool: Tool, files: list[Path], cwd: Path) -> tuple[float, Run]:
+    """Lint every file in one process; return the wall time and what the tool reported."""
     started = time.perf_counter()
+    proc = subprocess.run(
+        [*tool.argv, *map(str, files)], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    return seconds, Run(findings=json.loads(proc.stdout or "[]"), stderr=proc.stderr)
+
+
+def run_per_file(*, tools_: list[Tool], files: list[Path], cwd: Path) -> dict[str, Any]:
+    """Lint one file per process, as editors and pre-commit hooks do, the tools taking turns on
+    each file (so a change of machine load hits both); return times and unparsed files."""
+    seconds = dict.fromkeys((t.name for t in tools_), 0.0)
+    failed: dict[str, set[str]] = {t.name: set() for t in tools_}
     for path in files:
-        proc = subprocess.run(
-            [*tool.argv, str(path)], cwd=cwd, capture_output=True, text=True, check=False
-        )
-        if not parsed_ok(tool=tool, returncode=proc.returncode, stdout=proc.stdout):
-            failed.add(path.name)
-    return time.perf_counter() - started, failed
+        for tool in tools_:
+            started = time.perf_counter()
+            proc = subprocess.run(
+                [*tool.argv, str(path)], cwd=cwd, capture_output=True, text=True, check=False
+            )
+            seconds[tool.name] += time.perf_counter() - started
+            if not parsed_ok(tool=tool, returncode=proc.returncode, stdout=proc.stdout):
+                failed[tool.name].add(path.name)
+    return {"seconds": seconds, "failed": failed}
 
 
 def parsed_ok(*, tool: Tool, returncode: int, stdout: str) -> bool:
@@ -193,8 +197,7 @@ def hadolint_on_blanked(names: set[str], tmp: Path) -> list[dict[str, Any]]:
         paths.append(path)
     if not paths:
         return []
-    hadolint = tools()[0]
-    return run_all_in_one(tool=hadolint, files=paths, repeat=1, cwd=tmp).findings
+    return run_all_in_one(tool=tools()[0], files=paths, cwd=tmp)[1].findings
 
 
 def source_line(name: str, line: int) -> str:
@@ -216,20 +219,26 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "tools": {},
     }
     runs: dict[str, Run] = {}
+    timings: dict[str, list[float]] = {t.name: [] for t in tools()}
     with tempfile.TemporaryDirectory() as tmp:  # no config file of either tool is picked up
+        for _ in range(args.repeat):  # the tools take turns, so load changes hit all of them
+            for tool in tools():
+                seconds, runs[tool.name] = run_all_in_one(tool=tool, files=files, cwd=Path(tmp))
+                timings[tool.name].append(seconds)
+        per_file = (
+            run_per_file(tools_=tools(), files=files, cwd=Path(tmp)) if args.per_file else None
+        )
         for tool in tools():
-            run = run_all_in_one(tool=tool, files=files, repeat=args.repeat, cwd=Path(tmp))
-            runs[tool.name] = run
+            run = runs[tool.name]
             entry: dict[str, Any] = {
-                "all_in_one_seconds": round(statistics.median(run.seconds), 3),
-                "all_in_one_runs": [round(s, 3) for s in run.seconds],
+                "all_in_one_seconds": round(statistics.median(timings[tool.name]), 3),
+                "all_in_one_runs": [round(s, 3) for s in timings[tool.name]],
                 "findings": len(run.findings),
                 "stderr_tail": run.stderr.strip().splitlines()[-5:],
             }
-            if args.per_file:
-                seconds, failed = run_per_file(tool=tool, files=files, cwd=Path(tmp))
-                entry["per_file_seconds"] = round(seconds, 3)
-                entry["unparsed_files"] = sorted(failed)
+            if per_file is not None:
+                entry["per_file_seconds"] = round(per_file["seconds"][tool.name], 3)
+                entry["unparsed_files"] = sorted(per_file["failed"][tool.name])
             else:
                 entry["unparsed_files"] = sorted(unparsed(run.findings))
             entry["parsed_files"] = len(files) - len(entry["unparsed_files"])
@@ -251,14 +260,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
-def speed_ratio(report: dict[str, Any], field_name: str) -> float | None:
-    ours = report["tools"]["dockyard"].get(field_name)
+def speed_ratio(report: dict[str, Any], field_name: str, *, tool: str = "dockyard") -> float | None:
+    ours = report["tools"][tool].get(field_name)
     theirs = report["tools"]["hadolint"].get(field_name)
     return round(ours / theirs, 2) if ours and theirs else None
 
 
 def table(report: dict[str, Any]) -> str:
     hado, dock = report["tools"]["hadolint"], report["tools"]["dockyard"]
+    bare = report["tools"]["dockyard_no_shellcheck"]
     dl, sc = report["agreement_DL"], report["agreement_SC"]
     rows = [
         ("metric", "hadolint 2.15.1", "dockyard", "target"),
@@ -279,6 +289,20 @@ def table(report: dict[str, Any]) -> str:
                 "<= 1.0x",
             )
         )
+    for field_name, what in (
+        ("all_in_one_seconds", "all in one call"),
+        ("per_file_seconds", "one process per file"),
+    ):
+        if field_name in bare:
+            ratio_ = speed_ratio(report, field_name, tool="dockyard_no_shellcheck")
+            rows.append(
+                (
+                    f"wall time, {what}, dockyard `--no-shellcheck` (information)",
+                    f"{hado[field_name]}",
+                    f"{bare[field_name]} ({ratio_}x)",
+                    "",
+                )
+            )
     rows += [
         (
             "files parsed",
