@@ -11,21 +11,31 @@ import difflib
 from pathlib import Path
 
 from dockyard.cli._app import Application
-from dockyard.dockerfile.fix import FixResult, Resolver, fix_text
+from dockyard.dockerfile._config import LintConfig
+from dockyard.dockerfile.fix import FixResult, Resolver, fix_text, lint_flags
 
 __all__ = ["fix_sources", "registry_resolver"]
 
 
 def fix_sources(
-    app: Application, sources: list[tuple[str, str]], *, diff: bool, pin: bool
+    app: Application,
+    sources: list[tuple[str, str]],
+    *,
+    diff: bool,
+    pin: bool,
+    config: LintConfig | None = None,
 ) -> tuple[list[tuple[str, str]], bool]:
-    """Fix each ``(path, text)``; write in place unless ``diff``. Returns the new sources and
-    whether anything changed."""
+    """Fix each ``(path, text)`` where the rules (under ``config``) report something; write in
+    place unless ``diff``. Returns the new sources and whether anything changed."""
     resolve = registry_resolver(app.environ) if pin else None
+
+    def flags(text: str) -> dict[str, set[int]]:
+        return lint_flags(text, config=config)
+
     fixed: list[tuple[str, str]] = []
     changed = False
     for name, text in sources:
-        result = fix_text(text, resolve=resolve)
+        result = fix_text(text, resolve=resolve, flags=flags)
         _report(app, name, result)
         changed = changed or result.changed
         if diff:

@@ -98,7 +98,7 @@ def command(
     if fix or diff:
         from dockyard.cli._lint_fix import fix_sources
 
-        sources, changed = fix_sources(app, sources, diff=diff, pin=pin)
+        sources, changed = fix_sources(app, sources, diff=diff, pin=pin, config=config)
         if diff:
             ctx.exit(1 if changed else 0)
     results = lint_sources(sources, config=config)

@@ -7,7 +7,7 @@ again until it reaches a fixed point is what makes ``fix(fix(x)) == fix(x)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dockyard.dockerfile._parser import parse
@@ -16,6 +16,7 @@ from dockyard.dockerfile.fix._apt_recommends import AptRecommends
 from dockyard.dockerfile.fix._delete_in_layer import DeleteInCreatingLayer
 from dockyard.dockerfile.fix._edit import apply_edits
 from dockyard.dockerfile.fix._exec_form import ExecForm
+from dockyard.dockerfile.fix._findings import ALIASES, FILE_SCOPE, Flags, lint_flags
 from dockyard.dockerfile.fix._join_runs import JoinRuns
 from dockyard.dockerfile.fix._maintainer import MaintainerLabel
 from dockyard.dockerfile.fix._model import Edit, Fix, Fixer, Unfixed
@@ -70,8 +71,13 @@ def fix_text(
     fixers: Sequence[Fixer] | None = None,
     resolve: Resolver | None = None,
     parses: Callable[[str], bool] | None = None,
+    flags: Flags | None = lint_flags,
 ) -> FixResult:
-    """Apply every fixer until a fixed point; a fixer whose output would not parse is undone."""
+    """Apply every fixer until a fixed point; a fixer whose output would not parse is undone.
+
+    ``flags`` says which lines the lint rules flag (default: dockyard's rules, default config);
+    a fix is made only where its rule reports a finding. ``None`` turns that check off.
+    """
     chain = list(fixers) if fixers is not None else default_fixers(resolve=resolve)
     check = parses or _parses
     current = text
@@ -82,15 +88,19 @@ def fix_text(
         for fixer in chain:
             doc = read_doc(current)
             outcome = fixer(doc)
+            if outcome.changes and flags is not None:
+                flagged = flags(current)
+                outcome.changes = [c for c in outcome.changes if _reported(*c, flagged)]
+                outcome.unfixed = [u for u in outcome.unfixed if _reported_line(u, flagged)]
             for item in outcome.unfixed:
                 unfixed.setdefault((item.code, item.line, item.reason), item)
-            if not outcome.edits:
+            if not outcome.changes:
                 continue
-            candidate = apply_edits(doc.lines, _without_overlaps(outcome.edits))
+            candidate = apply_edits(doc.lines, _without_overlaps(outcome.changes))
             if candidate == current:
                 continue
             if not check(candidate):
-                line = outcome.edits[0].start
+                line = outcome.changes[0][1][0].start
                 unfixed.setdefault(
                     (fixer.code, line, "parse"),
                     Unfixed(fixer.code, line, "the fixed text would not parse; left as it was"),
@@ -113,12 +123,28 @@ def _resolved_later(item: Unfixed, text: str) -> bool:
     return False
 
 
-def _without_overlaps(edits: list[Edit]) -> list[Edit]:
+def _reported(fix: Fix, edits: tuple[Edit, ...], flagged: Mapping[str, set[int]]) -> bool:
+    lines = set().union(*(flagged.get(code, set()) for code in ALIASES.get(fix.code, (fix.code,))))
+    if fix.code in FILE_SCOPE:
+        return bool(lines)
+    return any(edit.start <= line <= max(edit.end, edit.start) for edit in edits for line in lines)
+
+
+def _reported_line(item: Unfixed, flagged: Mapping[str, set[int]]) -> bool:
+    codes = ALIASES.get(item.code, (item.code,))
+    return item.code in FILE_SCOPE or any(flagged.get(code) for code in codes)
+
+
+def _without_overlaps(changes: list[tuple[Fix, tuple[Edit, ...]]]) -> list[Edit]:
+    """Whole fixes whose edits touch no line an earlier kept fix touches."""
     kept: list[Edit] = []
-    for edit in sorted(edits, key=lambda e: e.start):
-        if kept and edit.start <= max(kept[-1].end, kept[-1].start - 1) and edit.end >= edit.start:
+    taken: list[tuple[int, int]] = []
+    for _, edits in sorted(changes, key=lambda change: min(e.start for e in change[1])):
+        spans = [(e.start, max(e.end, e.start - 1)) for e in edits]
+        if any(a <= d and c <= b for a, b in spans for c, d in taken):
             continue
-        kept.append(edit)
+        taken.extend(spans)
+        kept.extend(edits)
     return kept
 
 

@@ -40,13 +40,9 @@ class DeleteInCreatingLayer:
                 continue
             busy.update({origin.start, step.start})
             moved = append_command(doc, origin, step.text.strip())
-            outcome.change(
-                moved,
-                Fix(
-                    self.code, origin.start, f"removed {' '.join(paths)} in the layer that wrote it"
-                ),
-            )
-            outcome.edits.append(Edit(step.start, step.end, ()))
+            removed = " ".join(paths)
+            fix = Fix(self.code, origin.start, f"removed {removed} in the layer that wrote it")
+            outcome.change(moved, fix, Edit(step.start, step.end, ()))
         return outcome
 
 

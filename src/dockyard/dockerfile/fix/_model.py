@@ -42,13 +42,21 @@ class Unfixed:
 
 @dataclass
 class Outcome:
-    edits: list[Edit] = field(default_factory=list)
-    fixes: list[Fix] = field(default_factory=list)
+    """Each fix with the edits that make it (kept together: a fix is applied whole or not)."""
+
+    changes: list[tuple[Fix, tuple[Edit, ...]]] = field(default_factory=list)
     unfixed: list[Unfixed] = field(default_factory=list)
 
-    def change(self, edit: Edit, fix: Fix) -> None:
-        self.edits.append(edit)
-        self.fixes.append(fix)
+    def change(self, edit: Edit, fix: Fix, *more: Edit) -> None:
+        self.changes.append((fix, (edit, *more)))
+
+    @property
+    def edits(self) -> list[Edit]:
+        return [edit for _, edits in self.changes for edit in edits]
+
+    @property
+    def fixes(self) -> list[Fix]:
+        return [fix for fix, _ in self.changes]
 
     def refuse(self, code: str, line: int, reason: str) -> None:
         self.unfixed.append(Unfixed(code, line, reason))

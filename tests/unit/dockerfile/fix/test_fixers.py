@@ -19,9 +19,10 @@ from dockyard.dockerfile.fix._small_cleanups import ApkNoCache, PipNoCacheDir, Y
 
 
 def run(fixer: Fixer, text: str) -> str:
-    result = fix_text(text, fixers=[fixer])
+    """The fixer's own logic, whatever the rules say (``flags=None``)."""
+    result = fix_text(text, fixers=[fixer], flags=None)
     parse(result.text)
-    assert fix_text(result.text, fixers=[fixer]).text == result.text, "not idempotent"
+    assert fix_text(result.text, fixers=[fixer], flags=None).text == result.text, "not idempotent"
     return result.text
 
 
@@ -181,21 +182,21 @@ def test_fixer_leaves_alone(fixer: Fixer, text: str) -> None:
 
 def test_lists_kept_when_a_later_run_installs_without_update() -> None:
     text = "FROM debian\nRUN apt-get update\nCOPY x /x\nRUN apt-get install -y jq\n"
-    result = fix_text(text, fixers=[AptLists()])
+    result = fix_text(text, fixers=[AptLists()], flags=None)
     assert result.text == text
     assert [(u.code, u.line) for u in result.unfixed] == [("DL3009", 2)]
     assert "line 4" in result.unfixed[0].reason
 
 
 def test_unknown_base_family_is_reported_not_guessed() -> None:
-    result = fix_text("FROM mycorp/base:1\nCOPY a /a\n", fixers=[NonRootUser()])
+    result = fix_text("FROM mycorp/base:1\nCOPY a /a\n", fixers=[NonRootUser()], flags=None)
     assert result.text == "FROM mycorp/base:1\nCOPY a /a\n"
     assert result.unfixed[0].code == "DY001"
 
 
 def test_copy_then_delete_points_to_bind_mount() -> None:
     text = "FROM debian\nCOPY big.tgz /tmp/big.tgz\nRUN tar xzf /tmp/big.tgz\nRUN rm /tmp/big.tgz\n"
-    result = fix_text(text, fixers=[DeleteInCreatingLayer()])
+    result = fix_text(text, fixers=[DeleteInCreatingLayer()], flags=None)
     assert result.text == text
     assert result.unfixed == ()  # the tar RUN names it last: written and used over layers
 
@@ -203,7 +204,7 @@ def test_copy_then_delete_points_to_bind_mount() -> None:
 def test_pin_uses_the_resolver_and_reports_what_it_cannot_resolve() -> None:
     digests = {"debian:latest": "sha256:" + "a" * 64}
     fixer = PinLatest(resolve=digests.get)
-    result = fix_text("FROM debian:latest\nFROM alpine\n", fixers=[fixer])
+    result = fix_text("FROM debian:latest\nFROM alpine\n", fixers=[fixer], flags=None)
     assert result.text == f"FROM debian:latest@sha256:{'a' * 64}\nFROM alpine\n"
     assert [u.line for u in result.unfixed] == [2]
 
@@ -243,8 +244,8 @@ def test_walkthrough_fix_is_the_course_recipe() -> None:
         "    && dpkg -i /tmp/x.deb \\\n"
         "    && rm /tmp/x.deb \\\n"
         "    && apt-get purge -y --auto-remove curl \\\n"
-        "    && apt-get clean && rm -rf /var/lib/apt/lists/* \\\n"
-        "    && useradd --system --create-home --uid 10001 app\n"
+        "    && apt-get clean && rm -rf /var/lib/apt/lists/*\n"
+        "RUN useradd --system --create-home --uid 10001 app\n"
         "USER 10001\n"
         'CMD ["python3", "/app/check.py"]\n'
     )
@@ -255,5 +256,35 @@ def test_walkthrough_fix_is_the_course_recipe() -> None:
         "DL3009",
         "DL3025",
         "DY001",
-        "DL3059",
     ]
+
+
+def test_fixes_only_what_lint_reports_pragmas_included() -> None:
+    text = (
+        "FROM debian:12\n"
+        "# hadolint ignore=DL3015\n"
+        "RUN apt-get update && apt-get install -y jq && rm -rf /var/lib/apt/lists/*\n"
+        "RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n"
+    )
+    result = fix_text(text, fixers=[AptRecommends()])
+    assert result.text.splitlines()[2].endswith(
+        "apt-get install -y jq && rm -rf /var/lib/apt/lists/*"
+    )
+    assert "--no-install-recommends ca-certificates git" in result.text.splitlines()[3]
+
+
+def test_fixes_follow_the_lint_config() -> None:
+    from dataclasses import replace
+
+    from dockyard.dockerfile._config import LintConfig
+    from dockyard.dockerfile.fix._findings import lint_flags
+
+    config = replace(LintConfig(), ignored=frozenset({"DL4000"}))
+    text = "FROM debian:12\nMAINTAINER me\n"
+    assert (
+        fix_text(text, fixers=[MaintainerLabel()]).text == 'FROM debian:12\nLABEL maintainer="me"\n'
+    )
+    ignoring = fix_text(
+        text, fixers=[MaintainerLabel()], flags=lambda t: lint_flags(t, config=config)
+    )
+    assert ignoring.text == text
