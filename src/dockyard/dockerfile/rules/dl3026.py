@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from dockyard.dockerfile._model import Instruction
 from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule, base_image
+from dockyard.dockerfile.rules.dlbase import StreamRule, base_image, image_reference
 
 __all__ = ["rule"]
 
@@ -24,9 +24,7 @@ def _matches(pattern: str, registry: str) -> bool:
 
 
 def _allowed(reference: str, aliases: set[str], trusted: frozenset[str]) -> bool:
-    image = base_image(
-        Instruction(keyword="FROM", start_line=0, end_line=0, raw="", arguments=reference)
-    )
+    image = image_reference(reference)
     if image.name in aliases or not trusted:
         return True
     if image.registry is not None:

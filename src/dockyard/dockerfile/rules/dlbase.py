@@ -26,7 +26,9 @@ __all__ = [
     "cache_mount_with",
     "cleaned_after",
     "drop_quotes",
+    "image_reference",
     "onbuild_triggers",
+    "rpm_packages_pinned",
     "run_script",
 ]
 
@@ -52,8 +54,16 @@ class BaseImage:
 
 def base_image(instruction: Instruction) -> BaseImage:
     words = split_words(instruction.arguments)
-    reference = words[0] if words else ""
     alias = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+    return image_reference(
+        words[0] if words else "", alias=alias, platform=instruction.flag("platform")
+    )
+
+
+def image_reference(
+    reference: str, *, alias: str | None = None, platform: str | None = None
+) -> BaseImage:
+    """``[registry/]name[:tag][@digest]`` split as hadolint splits it."""
     registry: str | None = None
     first, slash, rest = reference.partition("/")
     if slash and ("." in first or ":" in first or first == "localhost"):
@@ -67,7 +77,7 @@ def base_image(instruction: Instruction) -> BaseImage:
         tag=tag if colon else None,
         digest=digest if at else None,
         alias=alias,
-        platform=instruction.flag("platform"),
+        platform=platform,
     )
 
 
