@@ -42,7 +42,7 @@ _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _JSON_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"})
 _DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
-_HEREDOC = re.compile(r"""^(\d*)<<(-?)(['"]?)([A-Za-z0-9_.-]+)\3$""")
+_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]+)$")
 
 
 def parse(text: str, *, path: str = "Dockerfile") -> Dockerfile:
@@ -72,7 +72,7 @@ class _Parser:
         self.escape = "\\"
         self.directives: dict[str, str] = {}
         self.comments: list[Comment] = []
-        self.continuation = re.compile(r"\\[ \t]*$")
+        self.continuation = _continuation("\\")
 
     def error(self, message: str, index: int) -> DockerfileError:
         return DockerfileError(message, path=self.path, line=index + 1)
@@ -91,6 +91,8 @@ class _Parser:
             else:
                 instruction, index = self._instruction(index)
                 instructions.append(instruction)
+        if not instructions:
+            raise DockerfileError("file with no instructions", path=self.path, line=1)
         stages, global_args = _stages(instructions, path=self.path)
         return Dockerfile(
             path=self.path,
@@ -119,7 +121,7 @@ class _Parser:
                         f"invalid escape token {value!r} does not match ` or \\", index
                     )
                 self.escape = value
-                self.continuation = re.compile(re.escape(value) + r"[ \t]*$")
+                self.continuation = _continuation(value)
             self.directives[name] = value
             self.comments.append(Comment(index + 1, self.lines[index].strip()[1:].strip()))
             index += 1
@@ -136,7 +138,7 @@ class _Parser:
             raise self.error(f"unknown instruction: {keyword_text}", index)
         heredocs: list[Heredoc] = []
         end = logical.last
-        if keyword in _HEREDOC_KEYWORDS:
+        if "<<" in rest and _may_have_heredocs(keyword, rest):
             heredocs, end = self._heredocs(rest, logical.last)
         raw = "\n".join(self.lines[logical.first : end + 1])
         instruction = self._build(keyword, keyword_text, rest, logical, raw=raw, end=end)
@@ -197,7 +199,7 @@ class _Parser:
         match = self.continuation.search(line)
         if match is None:
             return line, False
-        return line[: match.start()], True
+        return line[: match.start()] + (match.group(1) or ""), True
 
     def _heredocs(self, rest: str, last: int) -> tuple[list[Heredoc], int]:
         markers = [m for m in (_HEREDOC.match(w) for w in _raw_words(rest)) if m is not None]
@@ -205,7 +207,8 @@ class _Parser:
         heredocs: list[Heredoc] = []
         for marker in markers:
             fd, strip_tabs = marker.group(1), marker.group(2) == "-"
-            delimiter, quoted = marker.group(4), bool(marker.group(3))
+            delimiter = marker.group(3).replace('"', "").replace("'", "")
+            quoted = delimiter != marker.group(3)
             body: list[str] = []
             start = cursor
             while True:
@@ -277,6 +280,21 @@ class _Parser:
                 text += "\\" if more else ""
             script.append((number + 1, text))
         return script
+
+
+def _continuation(escape: str) -> re.Pattern[str]:
+    """BuildKit's rule: the escape character ends a line (blanks may follow) unless it is
+    itself escaped; alone on a line it continues too."""
+    token = re.escape(escape)
+    return re.compile(f"([^{token}]){token}[ \t]*$|^{token}[ \t]*$")
+
+
+def _may_have_heredocs(keyword: str, rest: str) -> bool:
+    """RUN/COPY/ADD in shell form may carry heredocs, also as an ONBUILD trigger."""
+    if keyword == "ONBUILD":
+        keyword, _, rest = rest.strip().partition(" ")
+        keyword = keyword.upper()
+    return keyword in _HEREDOC_KEYWORDS and _json_form(rest.strip()) is None
 
 
 def _segment_end(logical: _Logical, position: int) -> int:

@@ -8,14 +8,16 @@ import pytest
 
 from dockyard.dockerfile._config import LintConfig, load_config
 from dockyard.dockerfile._lint import exit_code, lint_sources, lint_text
-from dockyard.dockerfile.rules import Severity
+from dockyard.dockerfile.rules import Severity, dl3000, dl3006, dl4000
 from dockyard.errors import ConfigError
 
 NO_SC = LintConfig(shellcheck=False)
+# The pipeline is tested with three well-known rules, so other rules' findings do not interfere.
+RULES = [dl3000.rule, dl3006.rule, dl4000.rule]
 
 
 def codes(text: str, config: LintConfig = NO_SC) -> list[tuple[int, str]]:
-    return [(f.line, f.code) for f in lint_text(text, config=config).findings]
+    return [(f.line, f.code) for f in lint_text(text, config=config, rules=RULES).findings]
 
 
 def test_findings_of_several_rules_sorted_by_line() -> None:
@@ -53,9 +55,7 @@ def test_stage_ignore_pragma_inside_a_stage() -> None:
 
 def test_disable_ignore_pragma() -> None:
     text = "# hadolint ignore=DL3006\nFROM debian\n"
-    assert codes(text, LintConfig(shellcheck=False, disable_ignore_pragma=True)) == [
-        (2, "DL3006")
-    ]
+    assert codes(text, LintConfig(shellcheck=False, disable_ignore_pragma=True)) == [(2, "DL3006")]
 
 
 def test_override_and_ignored_settings() -> None:
@@ -64,13 +64,13 @@ def test_override_and_ignored_settings() -> None:
         ignored=frozenset({"DL3000"}),
         overrides={"DL4000": Severity.STYLE, "DL3006": Severity.IGNORE},
     )
-    result = lint_text("FROM debian\nMAINTAINER x\nWORKDIR y\n", config=config)
+    result = lint_text("FROM debian\nMAINTAINER x\nWORKDIR y\n", config=config, rules=RULES)
     assert [(f.code, f.severity) for f in result.findings] == [("DL4000", Severity.STYLE)]
 
 
 def test_parse_error_is_a_dl1000_finding_and_fails_the_run() -> None:
     sources = [("bad", "FROM a\nFROBNICATE x\n"), ("good", "FROM a:1\n")]
-    results = lint_sources(sources, config=NO_SC)
+    results = lint_sources(sources, config=NO_SC, rules=RULES)
     bad, good = results
     assert [(f.line, f.code, f.severity, f.message) for f in bad.findings] == [
         (2, "DL1000", Severity.ERROR, "unknown instruction: FROBNICATE")
@@ -90,28 +90,32 @@ def test_parse_error_is_a_dl1000_finding_and_fails_the_run() -> None:
 )
 def test_failure_threshold(threshold: Severity, expected: int) -> None:
     config = LintConfig(shellcheck=False, failure_threshold=threshold)
-    results = lint_sources([("Dockerfile", "FROM debian\n")], config=config)
+    results = lint_sources([("Dockerfile", "FROM debian\n")], config=config, rules=RULES)
     assert exit_code(results, config) == expected
 
 
 def test_shellcheck_findings_map_to_dockerfile_lines() -> None:
     text = "FROM a:1\nRUN set -e \\\n  # comment\n  && echo $1\nRUN <<EOF\ntrue\necho $2\nEOF\n"
-    found = [(f.line, f.code) for f in lint_text(text).findings if f.code.startswith("SC")]
+    found = [
+        (f.line, f.code) for f in lint_text(text, rules=RULES).findings if f.code.startswith("SC")
+    ]
     assert found == [(4, "SC2086"), (7, "SC2086")]
 
 
 def test_shellcheck_knows_arg_and_env_names_and_skips_powershell() -> None:
     text = (
-        "FROM a:1\nARG version\nRUN echo \"$version\" \"$unset_thing\"\n"
+        'FROM a:1\nARG version\nRUN echo "$version" "$unset_thing"\n'
         'FROM b:1\nSHELL ["pwsh", "-c"]\nRUN echo $x\n'
     )
-    found = [(f.line, f.code) for f in lint_text(text).findings if f.code.startswith("SC")]
+    found = [
+        (f.line, f.code) for f in lint_text(text, rules=RULES).findings if f.code.startswith("SC")
+    ]
     assert found == [(3, "SC2154")]
 
 
 def test_shellcheck_pragma_on_the_run_covers_its_continuation_lines() -> None:
     text = "FROM a:1\n# hadolint ignore=SC2086\nRUN true \\\n  && echo $1\n"
-    assert [f.code for f in lint_text(text).findings] == []
+    assert [f.code for f in lint_text(text, rules=RULES).findings] == []
 
 
 def test_no_shellcheck_setting() -> None:

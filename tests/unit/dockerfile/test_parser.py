@@ -226,6 +226,7 @@ def test_healthcheck_options() -> None:
         ("FROM a\nRUN <<EOF\nx\n", 2, "unterminated heredoc EOF"),
         ("FROM\n", 1, "FROM requires either one or three arguments"),
         ("# escape=x\nFROM a\n", 1, "invalid escape token"),
+        ("# just a comment\n\n", 1, "file with no instructions"),
         ("FROM a\nONBUILD ONBUILD RUN x\n", 2, "isn't allowed"),
     ],
 )
@@ -255,3 +256,24 @@ def test_every_corpus_file_parses() -> None:
     for file in files:
         df = parse(file.read_text(encoding="utf-8", errors="replace"), path=str(file))
         assert df.stages, file.name
+
+
+def test_escaped_escape_character_does_not_continue() -> None:
+    df = parse("FROM a\nRUN echo c:\\\\\nRUN next\n")
+    assert [(i.start_line, i.arguments) for i in df.instructions[1:]] == [
+        (2, "echo c:\\\\"),
+        (3, "next"),
+    ]
+
+
+def test_heredocs_in_onbuild_and_not_in_exec_form() -> None:
+    df = parse('FROM a\nONBUILD RUN <<EOF\nmake\nEOF\nRUN ["echo", "<<EOF"]\nUSER x\n')
+    onbuild, exec_form, user = df.instructions[1:]
+    assert (onbuild.start_line, onbuild.end_line, onbuild.heredocs[0].body) == (2, 4, "make\n")
+    assert exec_form.heredocs == []
+    assert user.start_line == 6
+
+
+def test_partly_quoted_delimiter_is_quoted() -> None:
+    doc = parse('FROM a\nRUN <<E"O"F\n$x\nEOF\n').instructions[1].heredocs[0]
+    assert (doc.delimiter, doc.quoted) == ("EOF", True)
