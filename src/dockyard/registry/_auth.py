@@ -91,12 +91,12 @@ class Authorizer:
         """The error for a 401/403 that remains after the credentials were tried."""
         creds = self.credentials(registry)
         if creds is None:
-            return self.missing(registry, scope=scope)
+            return self.missing(registry, scope=scope, maybe_absent=status == 403)
         source = f"(credentials from {creds.source})"
         if status == 403:
             return AuthenticationError(
                 f"registry {registry} denied user {creds.username!r} access to {scope} {source}: "
-                "the credentials work but do not grant this repository"
+                "the credentials work but do not grant this repository, or it does not exist"
             )
         return AuthenticationError(
             f"registry {registry} refused the credentials of user {creds.username!r} {source}: "
@@ -104,9 +104,11 @@ class Authorizer:
         )
 
     @staticmethod
-    def missing(registry: str, *, scope: str) -> AuthenticationError:
+    def missing(registry: str, *, scope: str, maybe_absent: bool = False) -> AuthenticationError:
+        """Token registries answer a missing repository like a private one, so say both."""
+        absent = " (or the repository does not exist)" if maybe_absent else ""
         return AuthenticationError(
-            f"registry {registry} requires credentials for {scope} and none were found: "
+            f"registry {registry} requires credentials for {scope} and none were found{absent}: "
             f"run docker login {registry}, or set REPO_USER/REPO_PASS"
         )
 

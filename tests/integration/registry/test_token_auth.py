@@ -48,6 +48,7 @@ def test_anonymous_pull_is_denied(
     with _client({"HOME": str(tmp_path)}) as rc, pytest.raises(AuthenticationError) as caught:
         rc.head_manifest(parse_reference(name))
     assert str(caught.value).startswith(f"registry {token_registry.host} requires credentials")
+    assert "(or the repository does not exist)" in str(caught.value)
     # The client did go to the token server, anonymously, and got a token without access.
     assert token_registry.tokens.hits
     assert all(hit["user"] is None for hit in token_registry.tokens.hits)

@@ -243,7 +243,7 @@ def test_anonymous_token_without_access_is_credentials_missing() -> None:
     with _client(fake) as rc, pytest.raises(AuthenticationError) as caught:
         rc.head_manifest(parse_reference(f"{HOST}/app:1"))
     assert "registry reg.example requires credentials for repository:app:pull" in str(caught.value)
-    assert "none were found" in str(caught.value)
+    assert "none were found (or the repository does not exist)" in str(caught.value)
     anonymous = [r for r in fake.requests if r.url.host == "auth.example"]
     assert anonymous
     assert all("authorization" not in r.headers for r in anonymous)
