@@ -19,6 +19,12 @@ Everything it creates carries a unique suffix and is removed at the end.
 
 from __future__ import annotations
 
+import sys
+
+# bench/ holds scripts named like stdlib modules (inspect.py): keep them off the import path.
+if sys.path and sys.path[0] == __file__.rsplit("/", 1)[0]:
+    del sys.path[0]
+
 import argparse
 import contextlib
 import http.client
@@ -30,7 +36,6 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time

@@ -41,6 +41,7 @@ __all__ = [
     "stop_container",
 ]
 
+_INSPECT_WORKERS = 8  # the SDK's connection pool holds 10
 # Endpoint fields that are runtime state, not configuration.
 _ENDPOINT_KEEP = ("IPAMConfig", "Links", "Aliases", "DriverOpts")
 
@@ -138,16 +139,17 @@ def list_containers(
     """
     with translate_errors("listing containers"):
         summaries = engine.sdk.api.containers(all=all_states)
-    found: list[ContainerInfo] = []
-    for summary in summaries:
+
+    def one(summary: Mapping[str, Any]) -> ContainerInfo | None:
         try:
             if detailed or _shows_image_id(summary):
-                found.append(find_container(engine, ref=str(summary["Id"])))
-            else:
-                found.append(ContainerInfo.from_summary(summary))
+                return find_container(engine, ref=str(summary["Id"]))
+            return ContainerInfo.from_summary(summary)
         except ContainerNotFound:
-            continue  # removed between list and inspect
-    return found
+            return None  # removed between list and inspect
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=_INSPECT_WORKERS) as pool:
+        return [info for info in pool.map(one, summaries) if info is not None]
 
 
 def _shows_image_id(summary: Mapping[str, Any]) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from dockyard.engine import (
     ContainerInfo,
@@ -39,6 +40,9 @@ __all__ = ["WatchSettings", "Watcher"]
 
 log = logging.getLogger("dockyard.watch")
 TEMP_MARK = "-dockyard-old-"
+_PARALLEL = 4
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 AuthLookup = Callable[[str], Mapping[str, str] | None]
 
 
@@ -242,11 +246,12 @@ class Watcher:
             for name in order:
                 outcomes[name] = replacements[name].prepare() or replacements[name].complete()
         else:
-            for name in reversed(order):
-                failure = replacements[name].prepare()
-                if failure is not None:
-                    outcomes[name] = failure
-            for level in dependency_levels(order, all_containers=everything):
+            levels = dependency_levels(order, all_containers=everything)
+            for level in reversed(levels):  # dependents stop before their dependencies
+                for name, failure in _side_by_side(lambda n: replacements[n].prepare(), level):
+                    if failure is not None:
+                        outcomes[name] = failure
+            for level in levels:
                 self._launch_level([replacements[n] for n in level if n not in outcomes], outcomes)
         for name in order:
             self._record(candidates[name], outcomes[name], report)
@@ -257,19 +262,13 @@ class Watcher:
         """Start every container of one dependency level, then confirm them side by side, so
         a level costs one confirmation period, not one per container."""
         launched = []
-        for replacement in level:
-            failure = replacement.launch()
+        for replacement, failure in _side_by_side(lambda r: r.launch(), level):
             if failure is None:
                 launched.append(replacement)
             else:
                 outcomes[replacement.container.name] = failure
-        if not launched:
-            return
-        with ThreadPoolExecutor(max_workers=min(8, len(launched))) as pool:
-            for replacement, outcome in zip(
-                launched, pool.map(lambda r: r.settle(), launched), strict=True
-            ):
-                outcomes[replacement.container.name] = outcome
+        for replacement, outcome in _side_by_side(lambda r: r.settle(), launched):
+            outcomes[replacement.container.name] = outcome
 
     def _run_pre_update_hooks(
         self, stale: list[_Candidate], everything: list[ContainerInfo], report: CycleReport
@@ -362,6 +361,14 @@ class Watcher:
                 candidate.new_image_id,
             )
         )
+
+
+def _side_by_side(action: Callable[[_T], _R], items: Sequence[_T]) -> list[tuple[_T, _R]]:
+    """``action`` on every item at once (bounded): containers of one level are independent."""
+    if len(items) <= 1:
+        return [(item, action(item)) for item in items]
+    with ThreadPoolExecutor(max_workers=min(_PARALLEL, len(items))) as pool:
+        return list(zip(items, pool.map(action, items), strict=True))
 
 
 def _not_checkable(ref: str) -> str | None:
