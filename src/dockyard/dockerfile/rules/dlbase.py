@@ -34,7 +34,7 @@ __all__ = [
 
 ARCHIVE_EXTENSIONS = (
     ".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
-    ".tpz", ".txz", ".xz", ".zip",
+    ".tpz", ".txz", ".xz",
 )  # fmt: skip
 _HEREDOC_MARKER = re.compile(r"""^\d*<<-?(['"]?)[A-Za-z0-9_.-]+\1$""")
 

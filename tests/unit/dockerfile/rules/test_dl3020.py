@@ -11,6 +11,7 @@ from tests.unit.dockerfile.rules._helpers import assert_catches
 CASES = [
     ("catches: ADD app.py /app/", ("FROM debian:12\nADD app.py /app/\n"), [2]),
     ("catches: ADD . /app", ("FROM debian:12\nADD . /app\n"), [2]),
+    ("catches: ADD site.zip /srv/", ("FROM debian:12\nADD site.zip /srv/\n"), [2]),
     ("catches not: ADD app.tar.gz /app/", ("FROM debian:12\nADD app.tar.gz /app/\n"), []),
     (
         "catches not: ADD https://example.com/app.py /app/",
