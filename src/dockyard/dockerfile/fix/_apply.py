@@ -8,7 +8,7 @@ again until it reaches a fixed point is what makes ``fix(fix(x)) == fix(x)``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dockyard.dockerfile._parser import parse
 from dockyard.dockerfile.fix._apt_lists import AptLists
@@ -81,6 +81,7 @@ def fix_text(
     chain = list(fixers) if fixers is not None else default_fixers(resolve=resolve)
     check = parses or _parses
     current = text
+    origin = list(range(1, len(text.splitlines()) + 1))  # current line -> line in ``text``
     fixes: list[Fix] = []
     unfixed: dict[tuple[str, int, str], Unfixed] = {}
     for _ in range(_ROUNDS):
@@ -88,30 +89,54 @@ def fix_text(
         for fixer in chain:
             doc = read_doc(current)
             outcome = fixer(doc)
-            if outcome.changes and flags is not None:
+            if (outcome.changes or outcome.unfixed) and flags is not None:
                 flagged = flags(current)
                 outcome.changes = [c for c in outcome.changes if _reported(*c, flagged)]
                 outcome.unfixed = [u for u in outcome.unfixed if _reported_line(u, flagged)]
             for item in outcome.unfixed:
-                unfixed.setdefault((item.code, item.line, item.reason), item)
+                line = _original(origin, item.line)
+                unfixed.setdefault((item.code, line, item.reason), replace(item, line=line))
             if not outcome.changes:
                 continue
-            candidate = apply_edits(doc.lines, _without_overlaps(outcome.changes))
+            edits = _without_overlaps(outcome.changes)
+            candidate = apply_edits(doc.lines, edits)
             if candidate == current:
                 continue
             if not check(candidate):
-                line = outcome.changes[0][1][0].start
+                line = _original(origin, outcome.changes[0][1][0].start)
                 unfixed.setdefault(
                     (fixer.code, line, "parse"),
                     Unfixed(fixer.code, line, "the fixed text would not parse; left as it was"),
                 )
                 continue
+            applied = {id(edit) for edit in edits}
+            fixes.extend(
+                replace(fix, line=_original(origin, fix.line))
+                for fix, group in outcome.changes
+                if all(id(edit) in applied for edit in group)
+            )
+            origin = _moved(origin, edits)
             current = candidate
-            fixes.extend(outcome.fixes)
         if current == before_round:
             break
     final_problems = tuple(item for item in unfixed.values() if not _resolved_later(item, current))
     return FixResult(original=text, text=current, fixes=tuple(fixes), unfixed=final_problems)
+
+
+def _original(origin: list[int], line: int) -> int:
+    """Where a line of the current text came from in the input (an added line: its neighbour)."""
+    if not origin:
+        return line
+    return origin[min(max(line, 1), len(origin)) - 1]
+
+
+def _moved(origin: list[int], edits: list[Edit]) -> list[int]:
+    """The line origins after ``edits``: replaced lines keep the first replaced line's origin."""
+    result = list(origin)
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        anchor = _original(origin, edit.start if edit.end >= edit.start else edit.start - 1)
+        result[edit.start - 1 : edit.end] = [anchor] * len(edit.lines)
+    return result
 
 
 def _resolved_later(item: Unfixed, text: str) -> bool:
@@ -132,7 +157,7 @@ def _reported(fix: Fix, edits: tuple[Edit, ...], flagged: Mapping[str, set[int]]
 
 def _reported_line(item: Unfixed, flagged: Mapping[str, set[int]]) -> bool:
     codes = ALIASES.get(item.code, (item.code,))
-    return item.code in FILE_SCOPE or any(flagged.get(code) for code in codes)
+    return item.code in FILE_SCOPE or any(item.line in flagged.get(code, ()) for code in codes)
 
 
 def _without_overlaps(changes: list[tuple[Fix, tuple[Edit, ...]]]) -> list[Edit]:
