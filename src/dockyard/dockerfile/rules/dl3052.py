@@ -10,7 +10,9 @@ from dockyard.dockerfile.rules.dllabels import LabelFormatRule
 
 __all__ = ["rule"]
 
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
+_URI = re.compile(
+    r"^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$"
+)
 
 
 class DL3052(LabelFormatRule):

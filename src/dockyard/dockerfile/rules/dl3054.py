@@ -31,7 +31,9 @@ class DL3054(LabelFormatRule):
         if not value or len(value.split()) != 1:
             return False
         info = _licensing().validate(value)
-        return not info.errors and not info.invalid_symbols
+        # One license id exactly as SPDX spells it: "mit" or "GPL-2.0+" are normalised by the
+        # library, and hadolint refuses them.
+        return not info.errors and info.normalized_expression == value
 
 
 rule = DL3054()

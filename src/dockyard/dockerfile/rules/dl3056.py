@@ -10,13 +10,10 @@ from dockyard.dockerfile.rules.dllabels import LabelFormatRule
 
 __all__ = ["rule"]
 
-# The regular expression published with the Semantic Versioning 2.0.0 specification.
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
-    r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
+# What hadolint's semantic-version parser accepts: major.minor.patch, then an optional
+# "-pre-release" and "+build" of alphanumerics, dots and hyphens (it is lenient about leading
+# zeros and empty parts, unlike the specification's own regular expression).
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]*)?(?:\+[0-9A-Za-z.-]*)?$")
 
 
 class DL3056(LabelFormatRule):

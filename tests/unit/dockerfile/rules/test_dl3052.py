@@ -18,8 +18,28 @@ CASES = [
         [2],
     ),
     (
+        "catches: LABEL org.opencontainers.image.url=https://example.com/%zz",
+        ("FROM debian:12\nLABEL org.opencontainers.image.url=https://example.com/%zz\n"),
+        [2],
+    ),
+    (
+        "catches: LABEL org.opencontainers.image.url=//example.com",
+        ("FROM debian:12\nLABEL org.opencontainers.image.url=//example.com\n"),
+        [2],
+    ),
+    (
         "catches not: LABEL org.opencontainers.image.url=https://example.com/app",
         ("FROM debian:12\nLABEL org.opencontainers.image.url=https://example.com/app\n"),
+        [],
+    ),
+    (
+        "catches not: LABEL org.opencontainers.image.url=mailto:me@example.com",
+        ("FROM debian:12\nLABEL org.opencontainers.image.url=mailto:me@example.com\n"),
+        [],
+    ),
+    (
+        "catches not: LABEL org.opencontainers.image.url=https://example.com/a%2Fb",
+        ("FROM debian:12\nLABEL org.opencontainers.image.url=https://example.com/a%2Fb\n"),
         [],
     ),
 ]

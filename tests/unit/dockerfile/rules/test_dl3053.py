@@ -18,8 +18,23 @@ CASES = [
         [2],
     ),
     (
+        "catches: LABEL org.opencontainers.image.created=2024-01-02",
+        ("FROM debian:12\nLABEL org.opencontainers.image.created=2024-01-02\n"),
+        [2],
+    ),
+    (
+        "catches: LABEL org.opencontainers.image.created=2024-02-30T00:00:00Z",
+        ("FROM debian:12\nLABEL org.opencontainers.image.created=2024-02-30T00:00:00Z\n"),
+        [2],
+    ),
+    (
         "catches not: LABEL org.opencontainers.image.created=2024-01-02T03:04:05Z",
         ("FROM debian:12\nLABEL org.opencontainers.image.created=2024-01-02T03:04:05Z\n"),
+        [],
+    ),
+    (
+        "catches not: LABEL org.opencontainers.image.created=2024-01-02T03:04:05.1",
+        ("FROM debian:12\nLABEL org.opencontainers.image.created=2024-01-02T03:04:05.123+01:00\n"),
         [],
     ),
 ]

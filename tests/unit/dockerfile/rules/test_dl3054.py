@@ -18,8 +18,28 @@ CASES = [
         [2],
     ),
     (
+        "catches: LABEL org.opencontainers.image.licenses=mit",
+        ("FROM debian:12\nLABEL org.opencontainers.image.licenses=mit\n"),
+        [2],
+    ),
+    (
+        "catches: LABEL org.opencontainers.image.licenses=GPL-2.0+",
+        ("FROM debian:12\nLABEL org.opencontainers.image.licenses=GPL-2.0+\n"),
+        [2],
+    ),
+    (
         "catches not: LABEL org.opencontainers.image.licenses=MIT",
         ("FROM debian:12\nLABEL org.opencontainers.image.licenses=MIT\n"),
+        [],
+    ),
+    (
+        "catches not: LABEL org.opencontainers.image.licenses=Apache-2.0",
+        ("FROM debian:12\nLABEL org.opencontainers.image.licenses=Apache-2.0\n"),
+        [],
+    ),
+    (
+        "catches not: LABEL org.opencontainers.image.licenses=GPL-3.0-only",
+        ("FROM debian:12\nLABEL org.opencontainers.image.licenses=GPL-3.0-only\n"),
         [],
     ),
 ]

@@ -18,8 +18,31 @@ CASES = [
         [2],
     ),
     (
+        "catches: LABEL org.opencontainers.image.revision=AAAAAAAAAAAAAAAAAAAA",
+        (
+            "FROM debian:12\n"
+            "LABEL org.opencontainers.image.revision=AAAAAAAAAAAAAAAAAAAA"
+            "AAAAAAAAAAAAAAAAAAAA\n"
+        ),
+        [2],
+    ),
+    (
+        "catches: LABEL org.opencontainers.image.revision=1a2b3c",
+        ("FROM debian:12\nLABEL org.opencontainers.image.revision=1a2b3c\n"),
+        [2],
+    ),
+    (
         "catches not: LABEL org.opencontainers.image.revision=1a2b3c4",
         ("FROM debian:12\nLABEL org.opencontainers.image.revision=1a2b3c4\n"),
+        [],
+    ),
+    (
+        "catches not: LABEL org.opencontainers.image.revision=aaaaaaaaaaaaaaaaaaaa",
+        (
+            "FROM debian:12\n"
+            "LABEL org.opencontainers.image.revision=aaaaaaaaaaaaaaaaaaaa"
+            "aaaaaaaaaaaaaaaaaaaa\n"
+        ),
         [],
     ),
 ]

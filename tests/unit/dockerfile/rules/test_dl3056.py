@@ -18,8 +18,28 @@ CASES = [
         [2],
     ),
     (
+        "catches: LABEL org.opencontainers.image.version=1.2",
+        ("FROM debian:12\nLABEL org.opencontainers.image.version=1.2\n"),
+        [2],
+    ),
+    (
+        "catches: LABEL org.opencontainers.image.version=1.2.3.4",
+        ("FROM debian:12\nLABEL org.opencontainers.image.version=1.2.3.4\n"),
+        [2],
+    ),
+    (
         "catches not: LABEL org.opencontainers.image.version=1.2.3",
         ("FROM debian:12\nLABEL org.opencontainers.image.version=1.2.3\n"),
+        [],
+    ),
+    (
+        "catches not: LABEL org.opencontainers.image.version=1.2.3-rc.1+build.5",
+        ("FROM debian:12\nLABEL org.opencontainers.image.version=1.2.3-rc.1+build.5\n"),
+        [],
+    ),
+    (
+        "catches not: LABEL org.opencontainers.image.version=01.2.3",
+        ("FROM debian:12\nLABEL org.opencontainers.image.version=01.2.3\n"),
         [],
     ),
 ]

@@ -18,8 +18,18 @@ CASES = [
         [2],
     ),
     (
+        "catches: LABEL org.opencontainers.image.authors=me@@example.com",
+        ("FROM debian:12\nLABEL org.opencontainers.image.authors=me@@example.com\n"),
+        [2],
+    ),
+    (
         "catches not: LABEL org.opencontainers.image.authors=me@example.com",
         ("FROM debian:12\nLABEL org.opencontainers.image.authors=me@example.com\n"),
+        [],
+    ),
+    (
+        "catches not: LABEL org.opencontainers.image.authors=a.b+c@example.org",
+        ("FROM debian:12\nLABEL org.opencontainers.image.authors=a.b+c@example.org\n"),
         [],
     ),
 ]
