@@ -6,6 +6,10 @@ Where they are looked for, first found wins within each kind (hadolint's order):
 own settings, with the same keys, come from ``[tool.dockyard.lint]`` in ``./pyproject.toml`` and
 then ``./.dockyard.toml`` (top level or a ``[lint]`` table) and are applied over hadolint's file.
 Lists (``ignored``, ``trustedRegistries``) add up; scalars are replaced by the later source.
+hadolint's environment variables (``HADOLINT_IGNORE``, ``HADOLINT_FAILURE_THRESHOLD``,
+``HADOLINT_NOFAIL``, ``HADOLINT_TRUSTED_REGISTRIES``, ``HADOLINT_OVERRIDE_<LEVEL>``,
+``HADOLINT_FORMAT``, ``HADOLINT_STRICT_LABELS``, ``HADOLINT_DISABLE_IGNORE_PRAGMA``,
+``HADOLINT_REQUIRE_LABELS``, ``NO_COLOR``) come first, under every file, as in hadolint.
 """
 
 from __future__ import annotations
@@ -19,7 +23,14 @@ from typing import Any
 from dockyard.dockerfile.rules._base import LintContext, Severity
 from dockyard.errors import ConfigError
 
-__all__ = ["FORMATS", "LintConfig", "find_hadolint_config", "load_config", "normalise_format"]
+__all__ = [
+    "FORMATS",
+    "LintConfig",
+    "environment_settings",
+    "find_hadolint_config",
+    "load_config",
+    "normalise_format",
+]
 
 FORMATS = ("tty", "json", "sarif", "checkstyle", "gitlab_codeclimate")
 _FORMAT_ALIASES = {"gitlab-codeclimate": "gitlab_codeclimate", "codeclimate": "gitlab_codeclimate"}
@@ -61,6 +72,9 @@ class LintConfig:
 def load_config(*, explicit: Path | None, cwd: Path, environ: Mapping[str, str]) -> LintConfig:
     """The settings in force for a run from ``cwd``; a broken file is a :class:`ConfigError`."""
     config = LintConfig()
+    from_environment = environment_settings(environ)
+    if from_environment:
+        config = config.merged(from_environment, source="environment")
     hadolint_file = explicit if explicit is not None else find_hadolint_config(cwd, environ)
     if hadolint_file is not None:
         config = config.merged(_read(hadolint_file), source=str(hadolint_file))
@@ -68,6 +82,45 @@ def load_config(*, explicit: Path | None, cwd: Path, environ: Mapping[str, str])
         for path, table in _dockyard_sources(cwd):
             config = config.merged(table, source=str(path))
     return config
+
+
+_TRUTHY = {"1", "y", "yes", "on", "true"}
+
+
+def environment_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """hadolint's ``HADOLINT_*`` variables as settings (hadolint's keys)."""
+
+    def codes(name: str) -> list[str]:
+        return [c.strip() for c in environ.get(name, "").split(",") if c.strip()]
+
+    settings: dict[str, Any] = {}
+    for key, name in (
+        ("no-fail", "HADOLINT_NOFAIL"),
+        ("strict-labels", "HADOLINT_STRICT_LABELS"),
+        ("disable-ignore-pragma", "HADOLINT_DISABLE_IGNORE_PRAGMA"),
+    ):
+        if name in environ:
+            settings[key] = environ[name].strip().lower() in _TRUTHY
+    if "NO_COLOR" in environ:
+        settings["no-color"] = True
+    overrides = {level: codes(f"HADOLINT_OVERRIDE_{level.upper()}") for level in _LEVEL_NAMES}
+    if any(overrides.values()):
+        settings["override"] = {k: v for k, v in overrides.items() if v}
+    if codes("HADOLINT_IGNORE"):
+        settings["ignored"] = codes("HADOLINT_IGNORE")
+    if codes("HADOLINT_TRUSTED_REGISTRIES"):
+        settings["trustedRegistries"] = codes("HADOLINT_TRUSTED_REGISTRIES")
+    if environ.get("HADOLINT_FAILURE_THRESHOLD"):
+        settings["failure-threshold"] = environ["HADOLINT_FAILURE_THRESHOLD"]
+    if codes("HADOLINT_FORMAT"):
+        settings["format"] = codes("HADOLINT_FORMAT")[0]
+    labels = dict(pair.split(":", 1) for pair in codes("HADOLINT_REQUIRE_LABELS") if ":" in pair)
+    if labels:
+        settings["label-schema"] = labels
+    return settings
+
+
+_LEVEL_NAMES = ("error", "warning", "info", "style")
 
 
 def find_hadolint_config(cwd: Path, environ: Mapping[str, str]) -> Path | None:

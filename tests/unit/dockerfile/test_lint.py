@@ -173,3 +173,24 @@ def test_broken_config_is_one_clear_config_error(
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
     assert caught.value.exit_code == 2
+
+
+def test_hadolint_environment_variables_sit_under_files(tmp_path: Path) -> None:
+    (tmp_path / ".hadolint.yaml").write_text("failure-threshold: error\n")
+    environ = {
+        "HOME": str(tmp_path),
+        "HADOLINT_IGNORE": "DL3000,DL3001",
+        "HADOLINT_FAILURE_THRESHOLD": "style",
+        "HADOLINT_NOFAIL": "1",
+        "HADOLINT_OVERRIDE_STYLE": "DL3006",
+        "HADOLINT_TRUSTED_REGISTRIES": "docker.io,ghcr.io",
+        "HADOLINT_FORMAT": "json",
+        "NO_COLOR": "",
+    }
+    config = load_config(explicit=None, cwd=tmp_path, environ=environ)
+    assert config.ignored == {"DL3000", "DL3001"}
+    assert config.failure_threshold is Severity.ERROR
+    assert config.no_fail is True
+    assert config.overrides == {"DL3006": Severity.STYLE}
+    assert config.trusted_registries == ("docker.io", "ghcr.io")
+    assert (config.format, config.no_color) == ("json", True)
