@@ -64,11 +64,21 @@ def command(
     """Fix SOURCE's Dockerfile, build the original and the fixed one, and compare them."""
     from dockyard.engine import Engine
     from dockyard.errors import UsageError
-    from dockyard.optimize import optimize_dir, parse_base_map, render_markdown, render_text
+    from dockyard.optimize import (
+        optimize_dir,
+        parse_base_map,
+        render_markdown,
+        render_text,
+        tag_name,
+    )
 
     if as_json and markdown:
         raise UsageError("--json and --markdown exclude each other")
     mapping = parse_base_map(base_map)
+    local = Path(source).expanduser()
+    name = tag_name(
+        local.resolve() if local.is_dir() else Path(source.rstrip("/").removesuffix(".git"))
+    )
     with _source_dir(source) as directory, Engine() as engine:
         report = optimize_dir(
             engine,
@@ -80,6 +90,7 @@ def command(
             base_map=mapping,
             write=write,
             environ=app.environ,
+            name=name,
             say=app.say,
         )
     if as_json:

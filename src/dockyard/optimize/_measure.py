@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from dockyard.build import needs_translation, translate_heredocs
 from dockyard.dockerfile import parse
 from dockyard.engine import BuildRequest, Engine, build_image, tag_image, write_context_tar
 from dockyard.image import (
@@ -28,12 +29,23 @@ __all__ = ["DOCKERFILE_DIR", "build_variant", "final_base", "measure_image", "wr
 DOCKERFILE_DIR = ".dockyard-optimize"
 
 
-def write_context(*, context_dir: Path, dockerfiles: dict[str, str], workdir: Path) -> Path:
-    """One context tar holding the user's files and every variant's Dockerfile."""
+def write_context(
+    *, context_dir: Path, dockerfiles: dict[str, str], workdir: Path, heredocs: bool = True
+) -> Path:
+    """One context tar holding the user's files and every variant's Dockerfile.
+
+    ``heredocs=False`` (an engine whose frontend predates them) sends each Dockerfile through
+    ``dockyard build``'s heredoc translation, so the same files build on Engine 20.10.
+    """
     tar_path = workdir / "context.tar"
-    extras = {
-        f"{DOCKERFILE_DIR}/{name}.Dockerfile": text.encode() for name, text in dockerfiles.items()
-    }
+    extras: dict[str, bytes] = {}
+    for name, text in dockerfiles.items():
+        sent = text
+        if needs_translation(parse(text), frontend_has_heredocs=heredocs):
+            translation = translate_heredocs(text)
+            sent = translation.text
+            extras.update(translation.files)
+        extras[f"{DOCKERFILE_DIR}/{name}.Dockerfile"] = sent.encode()
     with tar_path.open("wb") as destination:
         write_context_tar(context_dir=context_dir, destination=destination, extra_files=extras)
     return tar_path

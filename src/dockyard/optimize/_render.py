@@ -9,7 +9,14 @@ __all__ = ["render_markdown", "render_text"]
 
 
 def _mb(value: int | None) -> str:
-    return "-" if value is None else f"{value / 1_000_000:.1f} MB"
+    """Decimal units, as docker and dive print sizes."""
+    if value is None:
+        return "-"
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:.1f} MB"
+    if abs(value) >= 1_000:
+        return f"{value / 1_000:.1f} kB"
+    return f"{value} B"
 
 
 def _rows(report: OptimizeReport) -> tuple[list[str], list[list[str]]]:
@@ -51,7 +58,7 @@ def _layers(variant: Variant) -> list[str]:
     if measured is None:
         return []
     return [
-        f"  {_mb(layer.size_bytes):>10}  {layer.created_by[:90]}"
+        f"  {_mb(layer.size_bytes):>10}  {' '.join(layer.created_by.split())[:90]}"
         for layer in measured.layers
         if not layer.base and layer.size_bytes
     ]

@@ -38,8 +38,8 @@ Say = Callable[[str], None]
 
 
 def tag_name(directory: Path) -> str:
-    """A repository name docker accepts, from the project directory's name."""
-    name = re.sub(r"[^a-z0-9._-]+", "-", directory.resolve().name.lower()).strip("-._")
+    """A repository name docker accepts, from the project's directory (or repository) name."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", directory.name.lower()).strip("-._")
     return name or "project"
 
 
@@ -64,12 +64,17 @@ def optimize_dir(
     original = path.read_text()
     fixed = fix_text(original)
     command = shlex.split(smoke) if smoke else None
-    repository = f"dockyard-optimize/{name or tag_name(context_dir)}"
+    repository = f"dockyard-optimize/{name or tag_name(context_dir.resolve())}"
     env = dict(environ or {})
     proposals = _proposals(engine, fixed.text, aggressive=aggressive, base_map=base_map or {})
     texts = {"before": original, "after": fixed.text} | {p.name: p.dockerfile for p in proposals}
     with scratch_dir() as work:
-        tar = write_context(context_dir=context_dir, dockerfiles=texts, workdir=Path(work))
+        tar = write_context(
+            context_dir=context_dir,
+            dockerfiles=texts,
+            workdir=Path(work),
+            heredocs=engine.facts.builtin_frontend_has_heredocs,
+        )
         build = _builder(
             engine,
             tar=tar,
