@@ -41,7 +41,7 @@ CMD ["/app/app.sh"]
 _APP = """\
 #!/bin/sh
 echo "Hello from the dockyard demo!"
-echo "built at $(cat /app/built-at), $(cat /app/heredoc.txt), running as uid $(id -u)"
+echo "cache step first ran at $(cat /app/built-at), $(cat /app/heredoc.txt), uid $(id -u)"
 """
 
 

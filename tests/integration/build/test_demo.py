@@ -23,7 +23,7 @@ def test_demo_builds_pushes_and_runs_the_sample_app(
         assert registry_digest(test_env.registry, "dockyard-demo", tag) == result["digest"]
     lines = result["output"].splitlines()
     assert lines[0] == "Hello from the dockyard demo!"
-    assert "made by a heredoc RUN, running as uid 65534" in lines[1]
+    assert "made by a heredoc RUN, uid 65534" in lines[1]
     for tag in result["tags"]:
         if tag != "latest":
             docker_client.images.remove(f"{result['image']}:{tag}")
