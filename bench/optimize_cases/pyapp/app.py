@@ -2,5 +2,6 @@
 
 import yaml
 
-settings = yaml.safe_load(open("/srv/settings.yaml"))
+with open("/srv/settings.yaml") as stream:
+    settings = yaml.safe_load(stream)
 print(f"{settings['name']}: {len(settings['checks'])} checks, every {settings['interval']}s")
