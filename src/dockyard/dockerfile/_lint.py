@@ -2,6 +2,7 @@
 
 The order is hadolint's: rules (and ShellCheck) produce findings; ignore pragmas remove some;
 ``override`` changes severities; ``ignored`` codes and ``ignore``-level findings are dropped.
+ShellCheck runs in background processes while the Python rules run.
 A file that does not parse yields one ``DL1000`` finding (hadolint's code for parse errors), so a
 run over many files reports every file and the exit code still says something failed.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dockyard.dockerfile._config import LintConfig
 from dockyard.dockerfile._model import Dockerfile
@@ -17,6 +19,9 @@ from dockyard.dockerfile._parser import parse
 from dockyard.dockerfile._pragmas import Pragmas, read_pragmas
 from dockyard.dockerfile.rules._base import Finding, Rule, Severity
 from dockyard.errors import DockerfileError
+
+if TYPE_CHECKING:
+    from dockyard.dockerfile._shellcheck import ShellCheckRun
 
 __all__ = ["FileResult", "exit_code", "lint_sources", "lint_text"]
 
@@ -58,25 +63,30 @@ def lint_sources(
     results: list[FileResult] = []
     pragmas: dict[int, Pragmas] = {}
     for path, text in sources:
-        result = _lint_one(path, text, settings, active)
+        result = _parse_one(path, text)
         if result.dockerfile is not None:
             pragmas[id(result)] = read_pragmas(result.dockerfile)
         results.append(result)
-    if settings.shellcheck:
-        _add_shellcheck(results, pragmas)
+    shellcheck = _start_shellcheck(results, pragmas) if settings.shellcheck else None
+    for result in results:
+        if result.dockerfile is not None:
+            ctx = settings.context(path=result.path)
+            result.findings += [f for rule in active for f in rule.check(result.dockerfile, ctx)]
+    if shellcheck is not None:
+        run, owners = shellcheck
+        for script, finding in run.results():
+            owners[id(script)].findings.append(finding)
     for result in results:
         result.findings = _settle(result, pragmas.get(id(result)), settings)
     return results
 
 
-def _lint_one(path: str, text: str, settings: LintConfig, rules: Sequence[Rule]) -> FileResult:
+def _parse_one(path: str, text: str) -> FileResult:
     try:
         df = parse(text, path=path)
     except DockerfileError as exc:
         return FileResult(path=path, findings=[_parse_error(path, exc)])
-    ctx = settings.context(path=path)
-    findings = [finding for rule in rules for finding in rule.check(df, ctx)]
-    return FileResult(path=path, findings=findings, dockerfile=df)
+    return FileResult(path=path, dockerfile=df)
 
 
 def _parse_error(path: str, error: DockerfileError) -> Finding:
@@ -92,12 +102,15 @@ def _parse_error(path: str, error: DockerfileError) -> Finding:
     )
 
 
-def _add_shellcheck(results: list[FileResult], pragmas: dict[int, Pragmas]) -> None:
-    from dockyard.dockerfile._shellcheck import find_shellcheck, run_shellcheck, scripts_of
+def _start_shellcheck(
+    results: list[FileResult], pragmas: dict[int, Pragmas]
+) -> tuple[ShellCheckRun, dict[int, FileResult]] | None:
+    """Start ShellCheck on every RUN of every parsed file; the rules run while it works."""
+    from dockyard.dockerfile._shellcheck import ShellCheckRun, find_shellcheck, scripts_of
 
     binary = find_shellcheck()
     if binary is None:
-        return
+        return None
     scripts = []
     owners: dict[int, FileResult] = {}
     for result in results:
@@ -106,8 +119,7 @@ def _add_shellcheck(results: list[FileResult], pragmas: dict[int, Pragmas]) -> N
         for script in scripts_of(result.dockerfile, pragmas[id(result)]):
             owners[id(script)] = result
             scripts.append(script)
-    for script, finding in run_shellcheck(scripts, binary=binary):
-        owners[id(script)].findings.append(finding)
+    return ShellCheckRun(scripts, binary=binary), owners
 
 
 def _settle(result: FileResult, pragmas: Pragmas | None, settings: LintConfig) -> list[Finding]:

@@ -26,7 +26,7 @@ from dockyard.dockerfile._model import Dockerfile, Instruction
 from dockyard.dockerfile._pragmas import Pragmas
 from dockyard.dockerfile.rules._base import Finding, Severity
 
-__all__ = ["ShellScript", "find_shellcheck", "run_shellcheck", "scripts_of"]
+__all__ = ["ShellCheckRun", "ShellScript", "find_shellcheck", "run_shellcheck", "scripts_of"]
 
 EXCLUDED = (2187, 1090, 1091)
 _PROXY_VARS = (
@@ -128,45 +128,67 @@ def _script(path: str, run: Instruction, state: _StageShell) -> ShellScript | No
 
 
 def run_shellcheck(scripts: list[ShellScript], *, binary: str) -> list[tuple[ShellScript, Finding]]:
-    """Check every script; findings point at Dockerfile lines.
+    """Check every script and wait for the findings (see :class:`ShellCheckRun`)."""
+    return ShellCheckRun(scripts, binary=binary).results()
+
+
+class ShellCheckRun:
+    """ShellCheck started in the background on every script; :meth:`results` waits for it.
 
     Identical scripts are checked once; the rest is split over one ``shellcheck`` process per
-    core (ShellCheck is single-threaded and its per-script cost, not its startup, dominates)."""
-    if not scripts:
-        return []
-    unique: dict[str, list[ShellScript]] = {}
-    for script in scripts:
-        unique.setdefault(script.text, []).append(script)
-    texts = list(unique)
-    workers = max(1, min(os.cpu_count() or 1, 4, len(texts) // _SCRIPTS_PER_WORKER))
-    with tempfile.TemporaryDirectory(prefix="dockyard-sc-") as folder:
-        files: dict[str, str] = {}
+    core (ShellCheck is single-threaded and its per-script cost, not its startup, dominates).
+    Output goes to files, not pipes, so the processes never block while the caller runs the
+    Python rules in the meantime."""
+
+    def __init__(self, scripts: list[ShellScript], *, binary: str) -> None:
+        self.unique: dict[str, list[ShellScript]] = {}
+        for script in scripts:
+            self.unique.setdefault(script.text, []).append(script)
+        self.folder = tempfile.TemporaryDirectory(prefix="dockyard-sc-")
+        self.files: dict[str, str] = {}
+        self.processes: list[tuple[subprocess.Popen[bytes], Path]] = []
+        try:
+            self._start(binary)
+        except OSError:
+            self.folder.cleanup()
+            raise
+
+    def _start(self, binary: str) -> None:
+        texts = list(self.unique)
+        if not texts:
+            return
+        folder = Path(self.folder.name)
         for index, text in enumerate(texts):
-            file = Path(folder) / f"{index}.sh"
+            file = folder / f"{index}.sh"
             file.write_text(text, encoding="utf-8")
-            files[str(file)] = text
-        names = list(files)
+            self.files[str(file)] = text
+        names = list(self.files)
+        workers = max(1, min(os.cpu_count() or 1, 4, len(texts) // _SCRIPTS_PER_WORKER))
         command = [binary, "--norc", "--format=json1", "--severity=style"]
         command += ["--exclude=" + ",".join(str(code) for code in EXCLUDED)]
-        processes = [
-            subprocess.Popen(
-                [*command, *names[k::workers]],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
-            for k in range(workers)
-        ]
-        outputs = [process.communicate()[0] for process in processes]
-    found: list[tuple[ShellScript, Finding]] = []
-    for output in outputs:
-        if not output.strip():
-            continue
-        for comment in json.loads(output).get("comments", []):
-            source = files.get(comment.get("file", ""), "")
-            for script in unique.get(source, []):
-                found.append((script, _finding(comment, script)))
-    return found
+        for k in range(workers):
+            output = folder / f"out-{k}.json"
+            with output.open("wb") as sink:
+                process = subprocess.Popen(
+                    [*command, *names[k::workers]], stdout=sink, stderr=subprocess.DEVNULL
+                )
+            self.processes.append((process, output))
+
+    def results(self) -> list[tuple[ShellScript, Finding]]:
+        found: list[tuple[ShellScript, Finding]] = []
+        try:
+            for process, output in self.processes:
+                process.wait()
+                text = output.read_text(encoding="utf-8", errors="replace")
+                if not text.strip():
+                    continue
+                for comment in json.loads(text).get("comments", []):
+                    source = self.files.get(comment.get("file", ""), "")
+                    for script in self.unique.get(source, []):
+                        found.append((script, _finding(comment, script)))
+        finally:
+            self.folder.cleanup()
+        return found
 
 
 def _finding(comment: dict[str, object], script: ShellScript) -> Finding:
