@@ -24,7 +24,7 @@ from dockyard.engine import (
     local_layer_store,
     stream_saved_image,
 )
-from dockyard.errors import AnalysisError, ImageNotFound, UsageError
+from dockyard.errors import AnalysisError, EngineError, ImageNotFound, UsageError
 from dockyard.image._archive import read_archive
 from dockyard.image._cache import LayerCache
 from dockyard.image._model import ImageData, LayerFiles
@@ -45,16 +45,14 @@ _WORKERS = 2
 
 
 def guess_source(ref: str, *, engine: Engine) -> str:
+    """An existing path is an archive; an image the engine has comes from it; else a registry."""
     if Path(ref).exists():
         return "archive"
     try:
-        if inspect_image(engine, ref=ref) is not None:
-            return "engine"
-    except AnalysisError:
-        raise
-    except Exception:
+        known = inspect_image(engine, ref=ref) is not None
+    except EngineError:  # no engine here, or it refused: a registry may still answer
         return "registry"
-    return "registry"
+    return "engine" if known else "registry"
 
 
 def load_from_archive(path: Path) -> ImageData:
