@@ -3,9 +3,6 @@ can reach the maintainers. Python's own RFC 5322 parser decides."""
 
 from __future__ import annotations
 
-from email import errors
-from email.headerregistry import Address
-
 from dockyard.dockerfile.rules._base import Severity
 from dockyard.dockerfile.rules.dllabels import LabelFormatRule
 
@@ -20,6 +17,10 @@ class DL3058(LabelFormatRule):
     template = "Label `{label}` is not a valid email format - must conform to RFC5322."
 
     def valid(self, value: str) -> bool:
+        # Imported here: the email package costs more start-up time than every other rule.
+        from email import errors
+        from email.headerregistry import Address
+
         try:
             address = Address(addr_spec=value)
         except (ValueError, IndexError, errors.HeaderParseError):
