@@ -212,3 +212,26 @@ def test_uncommitted_changes_in_a_work_tree_are_built_not_skipped(
     assert "uncommitted changes" in second.stderr
     output = docker_client.containers.run(f"{repository}:latest", remove=True, network_mode="none")
     assert "edited, not committed" in output.decode()
+
+
+def test_network_host_gives_run_steps_the_host_network(
+    tmp_path: Path, test_env: TestEnv, repository: str, docker_client: docker.DockerClient
+) -> None:
+    repo = tmp_path / "net"
+    make_repo(
+        repo,
+        {
+            "Dockerfile": f"FROM {test_env.busybox}\nRUN ls /sys/class/net > /interfaces\n"
+            'CMD ["cat", "/interfaces"]\n'
+        },
+    )
+    interfaces: dict[str, set[str]] = {}
+    for network in ("host", "default"):
+        run = run_dockyard(
+            "build", str(repo), "--image", repository, "--network", network, "--force"
+        )
+        assert run.code == 0, run.stderr
+        output = docker_client.containers.run(f"{repository}:latest", remove=True)
+        interfaces[network] = set(output.decode().split())
+    assert "docker0" in interfaces["host"]  # the host's bridge is visible only with host networking
+    assert "docker0" not in interfaces["default"]

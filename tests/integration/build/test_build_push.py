@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import socket
 from pathlib import Path
 
@@ -124,3 +126,32 @@ def test_unreachable_registry_exits_5_before_any_build(
     assert "unreachable" in run.stderr.splitlines()[-1]
     assert "fetching" not in run.stderr  # stopped before cloning
     assert docker_client.images.list(name=repository) == []
+
+
+def test_credentials_from_a_docker_config_file(
+    app_repo: Path,
+    test_env: TestEnv,
+    unique: str,
+    docker_client: docker.DockerClient,
+    tmp_path: Path,
+) -> None:
+    config_dir = tmp_path / "docker-config"
+    config_dir.mkdir()
+    token = base64.b64encode(f"{test_env.auth_user}:{test_env.auth_password}".encode()).decode()
+    (config_dir / "config.json").write_text(
+        json.dumps({"auths": {test_env.auth_registry: {"auth": token}}})
+    )
+    repository = f"{test_env.auth_registry}/dockyard-build-config-{unique}"
+    try:
+        run = run_dockyard(
+            "build", app_repo.as_uri(), "--image", repository, "--push", "--json",
+            env={"DOCKER_CONFIG": str(config_dir)},
+        )  # fmt: skip
+        assert run.code == 0, run.stderr
+        name = repository.split("/", 1)[1]
+        auth = (test_env.auth_user, test_env.auth_password)
+        digest = registry_digest(test_env.auth_registry, name, "latest", auth=auth)
+        assert digest == run.json["digest"]
+        assert test_env.auth_password not in run.stdout + run.stderr
+    finally:
+        remove_local(docker_client, repository)
