@@ -18,6 +18,7 @@ from dockyard.dockerfile.fix._edit import apply_edits
 from dockyard.dockerfile.fix._exec_form import ExecForm
 from dockyard.dockerfile.fix._findings import ALIASES, FILE_SCOPE, Flags, lint_flags
 from dockyard.dockerfile.fix._join_runs import JoinRuns
+from dockyard.dockerfile.fix._keep_ca import KeepCaCertificates
 from dockyard.dockerfile.fix._maintainer import MaintainerLabel
 from dockyard.dockerfile.fix._model import Edit, Fix, Fixer, Unfixed
 from dockyard.dockerfile.fix._nonroot_user import NonRootUser
@@ -51,6 +52,7 @@ def default_fixers(*, resolve: Resolver | None = None) -> list[Fixer]:
         JoinRuns(),
         AptRecommends(),
         PurgeDownloaders(),
+        KeepCaCertificates(),
         AptLists(),
         ApkNoCache(),
         PipNoCacheDir(),
@@ -152,6 +154,8 @@ def _reported(fix: Fix, edits: tuple[Edit, ...], flagged: Mapping[str, set[int]]
     lines = set().union(*(flagged.get(code, set()) for code in ALIASES.get(fix.code, (fix.code,))))
     if fix.code in FILE_SCOPE:
         return bool(lines)
+    if fix.line in lines:
+        return True
     return any(edit.start <= line <= max(edit.end, edit.start) for edit in edits for line in lines)
 
 

@@ -11,6 +11,7 @@ from dockyard.dockerfile.fix._apt_recommends import AptRecommends
 from dockyard.dockerfile.fix._delete_in_layer import DeleteInCreatingLayer
 from dockyard.dockerfile.fix._exec_form import ExecForm
 from dockyard.dockerfile.fix._join_runs import JoinRuns
+from dockyard.dockerfile.fix._keep_ca import KeepCaCertificates
 from dockyard.dockerfile.fix._maintainer import MaintainerLabel
 from dockyard.dockerfile.fix._nonroot_user import NonRootUser
 from dockyard.dockerfile.fix._pin import PinLatest
@@ -288,3 +289,26 @@ def test_fixes_follow_the_lint_config() -> None:
         text, fixers=[MaintainerLabel()], flags=lambda t: lint_flags(t, config=config)
     )
     assert ignoring.text == text
+
+
+def test_auto_remove_keeps_ca_certificates_installed_by_name() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN apt-get update && apt-get install -y curl python3\n"
+        "RUN curl -o /x http://h/x && apt-get purge -y --auto-remove curl\n"
+    )
+    result = fix_text(text, fixers=[KeepCaCertificates()])
+    assert result.text.splitlines()[1] == (
+        "RUN apt-get update && apt-get install -y ca-certificates curl python3"
+    )
+    assert [(f.code, f.line) for f in result.fixes] == [("DY004", 3)]
+    assert fix_text(result.text, fixers=[KeepCaCertificates()]).text == result.text
+
+
+def test_auto_remove_with_ca_certificates_named_is_left_alone() -> None:
+    text = (
+        "FROM debian:12\n"
+        "RUN apt-get install -y ca-certificates curl && curl -o /x http://h/x"
+        " && apt-get purge -y --auto-remove curl\n"
+    )
+    assert fix_text(text, fixers=[KeepCaCertificates()], flags=None).text == text
