@@ -72,9 +72,9 @@ def command(
     from dataclasses import replace
 
     from dockyard.dockerfile._config import load_config
+    from dockyard.dockerfile._findings import Severity
     from dockyard.dockerfile._lint import exit_code, lint_sources
     from dockyard.dockerfile.formatters import render
-    from dockyard.dockerfile.rules._base import Severity
 
     app: Application = ctx.obj
     config = load_config(explicit=config_file, cwd=Path.cwd(), environ=app.environ)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dockyard.dockerfile.rules._base import LintContext, Severity
+from dockyard.dockerfile._findings import LintContext, Severity
 from dockyard.errors import ConfigError
 
 __all__ = [

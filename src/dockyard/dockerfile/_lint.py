@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dockyard.dockerfile._config import LintConfig
+from dockyard.dockerfile._findings import Finding, Severity
 from dockyard.dockerfile._model import Dockerfile
 from dockyard.dockerfile._parser import parse
 from dockyard.dockerfile._pragmas import Pragmas, read_pragmas
-from dockyard.dockerfile.rules._base import Finding, Rule, Severity
 from dockyard.errors import DockerfileError
 
 if TYPE_CHECKING:
     from dockyard.dockerfile._shellcheck import ShellCheckRun
+    from dockyard.dockerfile.rules._base import Rule
 
 __all__ = ["FileResult", "exit_code", "lint_sources", "lint_text"]
 
@@ -55,11 +56,6 @@ def lint_sources(
 ) -> list[FileResult]:  # fmt: skip
     """Lint ``(path, text)`` pairs; ShellCheck runs once for all of them."""
     settings = config or LintConfig()
-    if rules is None:
-        from dockyard.dockerfile.rules import ALL_RULES
-
-        rules = ALL_RULES
-    active = [r for r in rules if r.code not in settings.ignored]
     results: list[FileResult] = []
     pragmas: dict[int, Pragmas] = {}
     for path, text in sources:
@@ -68,6 +64,11 @@ def lint_sources(
             pragmas[id(result)] = read_pragmas(result.dockerfile)
         results.append(result)
     shellcheck = _start_shellcheck(results, pragmas) if settings.shellcheck else None
+    if rules is None:
+        from dockyard.dockerfile.rules import ALL_RULES  # imported while ShellCheck works
+
+        rules = ALL_RULES
+    active = [r for r in rules if r.code not in settings.ignored]
     for result in results:
         if result.dockerfile is not None:
             ctx = settings.context(path=result.path)

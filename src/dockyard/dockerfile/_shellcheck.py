@@ -22,9 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dockyard.dockerfile._findings import Finding, Severity
 from dockyard.dockerfile._model import Dockerfile, Instruction
 from dockyard.dockerfile._pragmas import Pragmas
-from dockyard.dockerfile.rules._base import Finding, Severity
 
 __all__ = ["ShellCheckRun", "ShellScript", "find_shellcheck", "run_shellcheck", "scripts_of"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dockyard.dockerfile._findings import Finding
 from dockyard.dockerfile._lint import FileResult
-from dockyard.dockerfile.rules._base import Finding
 
 __all__ = ["render"]
 

@@ -8,8 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from dockyard.dockerfile._findings import Finding, Severity
 from dockyard.dockerfile._lint import FileResult
-from dockyard.dockerfile.rules._base import Finding, Severity
 
 __all__ = ["render"]
 

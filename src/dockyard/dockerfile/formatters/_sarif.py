@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from dockyard import __version__
+from dockyard.dockerfile._findings import Finding, Severity
 from dockyard.dockerfile._lint import FileResult
-from dockyard.dockerfile.rules._base import Finding, Severity
 
 __all__ = ["render"]
 

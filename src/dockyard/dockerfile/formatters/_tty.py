@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dockyard.dockerfile._findings import Finding, Severity
 from dockyard.dockerfile._lint import FileResult
-from dockyard.dockerfile.rules._base import Finding, Severity
 
 __all__ = ["render"]
 
