@@ -267,7 +267,7 @@ class Watcher:
                 launched.append(replacement)
             else:
                 outcomes[replacement.container.name] = failure
-        for replacement, outcome in _side_by_side(lambda r: r.settle(), launched):
+        for replacement, outcome in _side_by_side(lambda r: r.settle(), launched, bound=32):
             outcomes[replacement.container.name] = outcome
 
     def _run_pre_update_hooks(
@@ -363,11 +363,14 @@ class Watcher:
         )
 
 
-def _side_by_side(action: Callable[[_T], _R], items: Sequence[_T]) -> list[tuple[_T, _R]]:
-    """``action`` on every item at once (bounded): containers of one level are independent."""
+def _side_by_side(
+    action: Callable[[_T], _R], items: Sequence[_T], *, bound: int = _PARALLEL
+) -> list[tuple[_T, _R]]:
+    """``action`` on every item at once (bounded): containers of one level are independent.
+    Confirmations mostly wait, so they take a larger bound than engine-heavy steps."""
     if len(items) <= 1:
         return [(item, action(item)) for item in items]
-    with ThreadPoolExecutor(max_workers=min(_PARALLEL, len(items))) as pool:
+    with ThreadPoolExecutor(max_workers=min(bound, len(items))) as pool:
         return list(zip(items, pool.map(action, items), strict=True))
 
 

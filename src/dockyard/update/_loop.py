@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from dockyard.update._cycle import Watcher
+from dockyard.update._memory import release_memory
 from dockyard.update._report import CycleReport
 from dockyard.update._schedule import Schedule
 
@@ -30,6 +31,7 @@ class WatchLoop:
         try:
             report = self.watcher.run_cycle(images=images)
         finally:
+            release_memory()
             self._lock.release()
         if report.changed:
             log.warning("%s", report.text())
@@ -43,6 +45,7 @@ class WatchLoop:
         """Cycle on ``schedule`` until :attr:`stop` is set (None: only on demand)."""
         if schedule is not None and first_now:
             self.cycle()
+        release_memory()
         while not self.stop.is_set():
             wait = schedule.seconds_until_next() if schedule else 3600.0
             if self.stop.wait(wait):
