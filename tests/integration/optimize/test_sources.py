@@ -64,3 +64,27 @@ def test_git_url_source(make_case: Callable[..., Path]) -> None:
     )
     assert result.exit_code == 0, result.output
     assert '"passed": true' in result.stdout
+
+
+def test_base_map_proposal_is_measured_and_never_applied(
+    engine: Engine, make_case: Callable[..., Path]
+) -> None:
+    dockerfile = 'FROM local/python:3.11-slim\nCMD ["python3", "-c", "print(6 * 7)"]\n'
+    case = make_case(files={"Dockerfile": dockerfile})
+    report = optimize_dir(
+        engine,
+        context_dir=case,
+        name=case.name,
+        aggressive=True,
+        base_map={"local/python:3.11-slim": "local/busybox:1"},
+        write=True,
+    )
+    [proposal] = report.proposals
+    assert proposal.description == "FROM local/busybox:1 instead of local/python:3.11-slim"
+    # busybox has no useradd: the proposal's build fails, is reported, and changes nothing
+    assert proposal.measurement is None
+    assert "useradd" in proposal.error
+    written = (case / "Dockerfile").read_text()
+    assert report.written == str(case / "Dockerfile")
+    assert written.startswith("FROM local/python:3.11-slim\n")
+    assert "USER 10001" in written
