@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import signal
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
@@ -316,13 +317,21 @@ def _serve(app: Application, watcher: Any, options: dict[str, Any]) -> None:
 def _start_api(stack: ExitStack, loop: Any, options: dict[str, Any]) -> str:
     from dockyard.secrets import Secret
     from dockyard.server import ServerThread, WatchMetrics, create_watch_app
+    from dockyard.update import CycleReport
 
     metrics = WatchMetrics() if options["http_api_metrics"] else None
     if metrics is not None:
         loop.listeners.append(metrics.record)
+
+    def trigger(images: Sequence[str]) -> CycleReport | None:
+        report: CycleReport | None = loop.cycle(images)
+        if report is None and metrics is not None:
+            metrics.skipped.inc()
+        return report
+
     app = create_watch_app(
         token=Secret(options["http_api_token"] or ""),
-        trigger=loop.cycle if options["http_api_update"] else None,
+        trigger=trigger if options["http_api_update"] else None,
         metrics=metrics,
     )
     server = ServerThread(app=app, host=options["http_api_host"], port=options["http_api_port"])
