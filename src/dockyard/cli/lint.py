@@ -71,9 +71,7 @@ def command(
     """Check Dockerfiles (FILE..., or - for standard input; ./Dockerfile by default)."""
     from dataclasses import replace
 
-    from dockyard.dockerfile._config import load_config
-    from dockyard.dockerfile._findings import Severity
-    from dockyard.dockerfile._lint import exit_code, lint_sources
+    from dockyard.dockerfile import Severity, exit_code, lint_sources, load_config
     from dockyard.dockerfile.formatters import render
 
     app: Application = ctx.obj

@@ -1,11 +1,17 @@
 """Dockerfiles: a parser that reads current syntax, lint rules, formatters.
 
 ``parse(text, path=...)`` returns a :class:`Dockerfile` whose instructions keep their exact source
-spans; nothing here imports the rest of dockyard except :mod:`dockyard.errors`.
+spans; ``lint_sources([(path, text), ...], config=...)`` runs every rule (and ShellCheck) and
+returns one :class:`FileResult` per file. Nothing here imports the rest of dockyard except
+:mod:`dockyard.errors`. Rules live in :mod:`dockyard.dockerfile.rules` (imported on first lint),
+report formats in :mod:`dockyard.dockerfile.formatters`.
 """
 
 from __future__ import annotations
 
+from dockyard.dockerfile._config import LintConfig, load_config
+from dockyard.dockerfile._findings import Finding, LintContext, Severity
+from dockyard.dockerfile._lint import FileResult, exit_code, lint_sources, lint_text
 from dockyard.dockerfile._model import Comment, Dockerfile, Flag, Heredoc, Instruction, Stage
 from dockyard.dockerfile._parser import parse
 from dockyard.dockerfile._words import expand, split_words
@@ -13,11 +19,20 @@ from dockyard.dockerfile._words import expand, split_words
 __all__ = [
     "Comment",
     "Dockerfile",
+    "FileResult",
+    "Finding",
     "Flag",
     "Heredoc",
     "Instruction",
+    "LintConfig",
+    "LintContext",
+    "Severity",
     "Stage",
+    "exit_code",
     "expand",
+    "lint_sources",
+    "lint_text",
+    "load_config",
     "parse",
     "split_words",
 ]

@@ -277,3 +277,14 @@ def test_heredocs_in_onbuild_and_not_in_exec_form() -> None:
 def test_partly_quoted_delimiter_is_quoted() -> None:
     doc = parse('FROM a\nRUN <<E"O"F\n$x\nEOF\n').instructions[1].heredocs[0]
     assert (doc.delimiter, doc.quoted) == ("EOF", True)
+
+
+def test_public_api_is_curated() -> None:
+    import dockyard.dockerfile as package
+
+    assert sorted(package.__all__) == [
+        "Comment", "Dockerfile", "FileResult", "Finding", "Flag", "Heredoc", "Instruction",
+        "LintConfig", "LintContext", "Severity", "Stage", "exit_code", "expand", "lint_sources",
+        "lint_text", "load_config", "parse", "split_words",
+    ]  # fmt: skip
+    assert all(hasattr(package, name) for name in package.__all__)
