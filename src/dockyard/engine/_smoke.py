@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import docker.errors
 import requests.exceptions
 
 from dockyard.engine._client import Engine, translate_errors
@@ -18,7 +19,7 @@ __all__ = ["SmokeRun", "run_smoke"]
 
 @dataclass(frozen=True)
 class SmokeRun:
-    exit_code: int  # -1: still running at the deadline, then killed
+    exit_code: int  # -1: still running at the deadline, then killed; 127: could not start
     output: str
 
 
@@ -32,7 +33,11 @@ def run_smoke(
             ref, command=list(command) if command is not None else None, network_mode="none"
         )
         try:
-            container.start()
+            try:
+                container.start()
+            except docker.errors.APIError as exc:
+                # the command cannot even start (not in the image): a result, like a shell's 127
+                return SmokeRun(exit_code=127, output=f"cannot start: {exc.explanation}")
             try:
                 status = container.wait(timeout=timeout_s)
                 code = int(status.get("StatusCode", -1))

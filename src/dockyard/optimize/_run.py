@@ -66,7 +66,9 @@ def optimize_dir(
     command = shlex.split(smoke) if smoke else None
     repository = f"dockyard-optimize/{name or tag_name(context_dir.resolve())}"
     env = dict(environ or {})
-    proposals = _proposals(engine, fixed.text, aggressive=aggressive, base_map=base_map or {})
+    proposals = _proposals(
+        engine, original, fixed.text, aggressive=aggressive, base_map=base_map or {}
+    )
     texts = {"before": original, "after": fixed.text} | {p.name: p.dockerfile for p in proposals}
     with scratch_dir() as work:
         tar = write_context(
@@ -151,8 +153,10 @@ def _checked(built: tuple[Variant, SmokeRun | None], reference: SmokeRun) -> Var
 
 
 def _proposals(
-    engine: Engine, fixed: str, *, aggressive: bool, base_map: Mapping[str, str]
+    engine: Engine, original: str, fixed: str, *, aggressive: bool, base_map: Mapping[str, str]
 ) -> list[Proposal]:
+    """Base swaps start from the original, then get the safe fixes for the new base's family
+    (its user command, for one); the other proposals build on the fixed Dockerfile."""
     if not aggressive:
         return []
     found: list[Proposal] = []
@@ -161,9 +165,10 @@ def _proposals(
         mapped = [base_map[base]] if base in base_map else []
         local = [c for c in base_candidates(base) if _exists(engine, c)]
         for candidate in dict.fromkeys(mapped + local):
-            proposal = with_base(fixed, new_base=candidate)
+            proposal = with_base(original, new_base=candidate)
             if proposal is not None:
-                found.append(proposal)
+                swapped = fix_text(proposal.dockerfile).text
+                found.append(Proposal(proposal.name, proposal.description, swapped))
     for proposal in (
         multi_stage(fixed, scratch=False),
         multi_stage(fixed, scratch=True),
