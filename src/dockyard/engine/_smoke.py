@@ -41,7 +41,7 @@ def run_smoke(
             try:
                 status = container.wait(timeout=timeout_s)
                 code = int(status.get("StatusCode", -1))
-            except requests.exceptions.ConnectionError:
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
                 container.kill()
                 code = -1
             output = container.logs(stdout=True, stderr=True)
