@@ -64,6 +64,7 @@ class Instruction:
     onbuild: Instruction | None = None
     original_keyword: str = ""
     script_lines: list[tuple[int, str]] = field(default_factory=list)
+    escape: str = "\\"
 
     def flag(self, name: str) -> str | None:
         """The value of ``--name`` (last one wins), ``""`` for a bare flag, ``None`` if absent."""
@@ -88,21 +89,21 @@ class Instruction:
 
         if self.json_args is not None:
             return list(self.json_args)
-        return split_words(self.arguments)
+        return split_words(self.arguments, escape=self.escape)
 
     # -- typed accessors -------------------------------------------------------------------
     def env_pairs(self) -> list[tuple[str, str]]:
         """``ENV``/``LABEL`` pairs, for ``ENV a=b c=d`` and the legacy ``ENV a b c``."""
         from dockyard.dockerfile._words import name_value_pairs
 
-        return name_value_pairs(self.arguments)
+        return name_value_pairs(self.arguments, escape=self.escape)
 
     def arg_pairs(self) -> list[tuple[str, str | None]]:
         """``ARG a=1 b``: every declared name with its default (``None`` when it has none)."""
         from dockyard.dockerfile._words import split_words
 
         pairs: list[tuple[str, str | None]] = []
-        for word in split_words(self.arguments):
+        for word in split_words(self.arguments, escape=self.escape):
             name, sep, default = word.partition("=")
             pairs.append((name, default if sep else None))
         return pairs

@@ -158,6 +158,7 @@ class _Parser:
             flags=flags,
             arguments=arguments,
             original_keyword=original,
+            escape=self.escape,
         )
         if keyword in _JSON_KEYWORDS:
             instruction.json_args = _json_form(arguments)
@@ -385,7 +386,7 @@ def _stages(
 def _new_stage(
     instruction: Instruction, index: int, global_args: dict[str, str | None], *, path: str
 ) -> Stage:
-    words = split_words(instruction.arguments)
+    words = split_words(instruction.arguments, escape=instruction.escape)
     if not words:
         raise DockerfileError(
             "FROM requires either one or three arguments", path=path, line=instruction.start_line
