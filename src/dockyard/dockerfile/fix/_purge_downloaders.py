@@ -19,6 +19,7 @@ from dockyard.dockerfile.fix._view import Doc, Step
 __all__ = ["PurgeDownloaders"]
 
 _REMOVERS = ("purge", "remove", "autoremove")
+_RUNTIME = ("CMD", "ENTRYPOINT", "HEALTHCHECK", "ONBUILD")
 
 
 class PurgeDownloaders:
@@ -73,9 +74,11 @@ def _removes(command: list[str], tool: str) -> bool:
 
 
 def _needed_later(doc: Doc, position: int, step: Step, tool: str) -> bool:
+    """Whether a later step, or the container at run time, may call ``tool``."""
     stages = {step.stage} | {s.index for s in doc.later_stages_using(step.stage)}
     later = [s for s in doc.steps[position + 1 :] if s.stage in stages]
-    return any(mentions(s.text, tool) or tool in s.text for s in later)
+    runtime = [s for s in doc.steps if s.stage in stages and s.keyword in _RUNTIME]
+    return any(mentions(s.text, tool) or tool in s.text for s in later + runtime)
 
 
 def _purged(doc: Doc, step: Step, tools: list[str]) -> Edit | None:

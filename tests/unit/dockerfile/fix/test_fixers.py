@@ -158,6 +158,12 @@ LEAVES = [
     ),
     pytest.param(
         PurgeDownloaders(),
+        "FROM debian\nHEALTHCHECK CMD curl -f http://localhost/\n"
+        "RUN apt-get install -y curl && curl -o /x http://h/x\n",
+        id="purge-not-when-healthcheck-uses-it",
+    ),
+    pytest.param(
+        PurgeDownloaders(),
         "FROM debian\nRUN apt-get install -y curl\n",
         id="purge-not-when-not-used-in-build",
     ),
