@@ -27,6 +27,26 @@ _HEADER = 512
 _TYPEFLAG_OFFSET = 156
 
 
+_SEGMENT_PREFIX = b'{"type":2,"payload":"'
+
+
+def _typeflag(line: bytes) -> int:
+    """The type flag of the header that ends this segment, decoding only the base64 group that
+    holds it (segments are mostly padding and headers; decoding all of them is the slow part)."""
+    start = len(_SEGMENT_PREFIX)
+    end = line.find(b'"', start)
+    if end < 0:
+        return 0
+    encoded = end - start
+    length = encoded // 4 * 3 - line[start:end][-2:].count(b"=")
+    if length < _HEADER:
+        return 0
+    position = length - _HEADER + _TYPEFLAG_OFFSET
+    group = position // 3
+    chunk = base64.b64decode(line[start + 4 * group : start + 4 * group + 4])
+    return chunk[position % 3]
+
+
 def read_tar_split(stream: IO[bytes], *, what: str) -> LayerFiles:
     """Entries of one layer from its (gzip-compressed) tar-split stream."""
     layer = LayerFiles()
@@ -34,6 +54,9 @@ def read_tar_split(stream: IO[bytes], *, what: str) -> LayerFiles:
     try:
         with gzip.GzipFile(fileobj=stream) as lines:
             for line in lines:
+                if line.startswith(_SEGMENT_PREFIX):
+                    last_typeflag = _typeflag(line) or last_typeflag
+                    continue
                 record = json.loads(line)
                 kind = record.get("type")
                 if kind == _SEGMENT:

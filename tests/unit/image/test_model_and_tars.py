@@ -65,27 +65,39 @@ def test_garbage_is_an_analysis_error() -> None:
         read_layer_tar(io.BytesIO(b"\x01" * 2000), what="blob")
 
 
-def _tar_split_of(data: bytes) -> bytes:
+def _tar_split_of(data: bytes, separators: tuple[str, str] = (",", ":")) -> bytes:
     """tar-split's format: a raw segment (headers) before each file record, then the file."""
     lines = []
     with tarfile.open(fileobj=io.BytesIO(data), mode="r") as archive:
         for member in archive.getmembers():
             header = member.tobuf(format=tarfile.PAX_FORMAT)
             segment = {"type": 2, "payload": base64.b64encode(header).decode()}
-            lines.append(json.dumps(segment))
-            record = {"type": 1, "name": member.name + ("/" if member.isdir() else "")}
+            lines.append(json.dumps(segment, separators=separators))
+            record = {"type": 1, "name": member.name}  # directories known by type flag only
             if member.size:
                 record["size"] = member.size
-            lines.append(json.dumps(record))
+            lines.append(json.dumps(record, separators=separators))
     return gzip.compress("\n".join(lines).encode() + b"\n")
 
 
-def test_tar_split_gives_the_same_entries_as_the_tar() -> None:
-    data = layer_tar([("d", None), ("d/file", 42), ("d/.wh.gone", 0), ("d/sub/.wh..wh..opq", 0)])
-    from_split = read_tar_split(io.BytesIO(_tar_split_of(data)), what="split")
+@pytest.mark.parametrize("separators", [(",", ":"), (", ", ": ")])
+def test_tar_split_gives_the_same_entries_as_the_tar(separators: tuple[str, str]) -> None:
+    long_name = "d/" + "n" * 150  # a PAX header before the real one
+    data = layer_tar(
+        [
+            ("d", None),
+            ("d/file", 42),
+            ("d/.wh.gone", 0),
+            ("d/sub/.wh..wh..opq", 0),
+            (long_name, 3),
+            ("d/emptydir", None),
+        ]
+    )
+    from_split = read_tar_split(io.BytesIO(_tar_split_of(data, separators)), what="split")
     from_tar = read_layer_tar(io.BytesIO(data), what="tar")
     assert from_split.entries == from_tar.entries
-    assert from_split.size == from_tar.size == 42
+    assert from_split.size == from_tar.size == 45
+    assert from_split.entries[-1] == Entry("d/emptydir", 0, EntryKind.DIR)
 
 
 def test_broken_tar_split_is_an_analysis_error() -> None:
