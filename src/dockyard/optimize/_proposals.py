@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from dockyard.dockerfile import Instruction, parse
-from dockyard.dockerfile.fix import read_doc
+from dockyard.dockerfile.fix import read_doc, source_lines
 from dockyard.dockerfile.fix._shell import apt_install_packages, command_name, commands
 
 __all__ = ["Proposal", "base_candidates", "bind_mount", "multi_stage", "with_base"]
@@ -69,7 +69,7 @@ def with_base(dockerfile: str, *, new_base: str) -> Proposal | None:
     if final is None:
         return None
     instruction = final.from_instruction
-    lines = dockerfile.splitlines(keepends=True)
+    lines = source_lines(dockerfile)
     line = lines[instruction.start_line - 1]
     if instruction.start_line != instruction.end_line or final.base_image not in line:
         return None
@@ -88,7 +88,7 @@ def multi_stage(dockerfile: str, *, scratch: bool) -> Proposal | None:
     program = _program(final.instructions)
     if program is None:
         return None
-    lines = dockerfile.splitlines(keepends=True)
+    lines = source_lines(dockerfile)
     start = final.from_instruction.start_line - 1
     alias = final.name
     if alias is None:

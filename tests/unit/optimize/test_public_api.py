@@ -18,6 +18,6 @@ def test_optimize_api() -> None:
 def test_fix_api() -> None:
     assert set(fix.__all__) == {
         "Doc", "Edit", "Fix", "FixResult", "Fixer", "Flags", "Outcome", "Resolver", "Unfixed",
-        "default_fixers", "fix_text", "lint_flags", "read_doc",
+        "default_fixers", "fix_text", "lint_flags", "read_doc", "source_lines",
     }  # fmt: skip
     assert all(hasattr(fix, name) for name in fix.__all__)

@@ -15,7 +15,7 @@ from dockyard.dockerfile.fix._apply import FixResult, default_fixers, fix_text
 from dockyard.dockerfile.fix._findings import Flags, lint_flags
 from dockyard.dockerfile.fix._model import Edit, Fix, Fixer, Outcome, Unfixed
 from dockyard.dockerfile.fix._pin import Resolver
-from dockyard.dockerfile.fix._view import Doc, read_doc
+from dockyard.dockerfile.fix._view import Doc, read_doc, source_lines
 
 __all__ = [
     "Doc",
@@ -31,4 +31,5 @@ __all__ = [
     "fix_text",
     "lint_flags",
     "read_doc",
+    "source_lines",
 ]

@@ -25,7 +25,7 @@ from dockyard.dockerfile.fix._nonroot_user import NonRootUser
 from dockyard.dockerfile.fix._pin import PinLatest, Resolver
 from dockyard.dockerfile.fix._purge_downloaders import PurgeDownloaders
 from dockyard.dockerfile.fix._small_cleanups import ApkNoCache, PipNoCacheDir, YumClean
-from dockyard.dockerfile.fix._view import read_doc
+from dockyard.dockerfile.fix._view import read_doc, source_lines
 from dockyard.errors import DockerfileError
 
 __all__ = ["FixResult", "default_fixers", "fix_text"]
@@ -83,7 +83,7 @@ def fix_text(
     chain = list(fixers) if fixers is not None else default_fixers(resolve=resolve)
     check = parses or _parses
     current = text
-    origin = list(range(1, len(text.splitlines()) + 1))  # current line -> line in ``text``
+    origin = list(range(1, len(source_lines(text)) + 1))  # current line -> line in ``text``
     fixes: list[Fix] = []
     unfixed: dict[tuple[str, int, str], Unfixed] = {}
     for _ in range(_ROUNDS):

@@ -9,11 +9,12 @@ lines dropped, its JSON arguments when written in exec form, and whether it carr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from dockyard.dockerfile._parser import parse
 
-__all__ = ["Doc", "Stage", "Step", "read_doc"]
+__all__ = ["Doc", "Stage", "Step", "read_doc", "source_lines"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,13 @@ def read_doc(text: str, *, path: str = "Dockerfile") -> Doc:
         )
         for stage in parsed.stages
     ]
-    return Doc(
-        lines=text.splitlines(keepends=True), steps=steps, stages=stages, escape=parsed.escape
-    )
+    return Doc(lines=source_lines(text), steps=steps, stages=stages, escape=parsed.escape)
+
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
+def source_lines(text: str) -> list[str]:
+    """Lines as the parser counts them: split at ``\n`` only (a form feed or U+2028 inside a
+    line is not a line break for docker), each with its ending."""
+    return _LINE.findall(text)

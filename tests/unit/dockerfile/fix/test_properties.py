@@ -95,6 +95,8 @@ def dockerfile(draw: st.DrawFn) -> str:
                             "RUN --mount=type=cache,target=/var/cache/apt apt-get install -y gcc",
                             'RUN ["apt-get", "install", "-y", "curl"]',
                             "HEALTHCHECK CMD curl -f http://localhost/",
+                            'LABEL note="form\x0cfeed and \u2028 separator"',
+                            "RUN echo 'a\rb' > /x",
                         ]
                     ),
                 )
