@@ -318,3 +318,22 @@ def test_auto_remove_with_ca_certificates_named_is_left_alone() -> None:
         " && apt-get purge -y --auto-remove curl\n"
     )
     assert fix_text(text, fixers=[KeepCaCertificates()], flags=None).text == text
+
+
+def test_fix_lines_point_into_the_input() -> None:
+    text = (
+        "FROM debian:12\n"  # 1
+        "MAINTAINER me\n"  # 2
+        "RUN apt-get update\n"  # 3
+        "RUN apt-get install -y jq\n"  # 4
+        "COPY run.sh /run.sh\n"  # 5
+        "CMD /run.sh\n"  # 6
+    )
+    result = fix_text(text)
+    assert {(f.code, f.line) for f in result.fixes} >= {
+        ("DL4000", 2),
+        ("DL3059", 3),
+        ("DL3015", 3),
+        ("DL3009", 3),
+        ("DL3025", 6),
+    }
