@@ -13,6 +13,9 @@ import pytest
 from dockyard.update import ContainerResult, CycleReport, Status
 from dockyard.update._notify import Notifier
 
+# apprise imports the deprecated imghdr module; not ours to fix
+pytestmark = pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning")
+
 
 @pytest.fixture
 def endpoint() -> Iterator[tuple[str, list[dict[str, Any]]]]:
