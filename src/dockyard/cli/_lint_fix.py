@@ -26,7 +26,8 @@ def fix_sources(
     config: LintConfig | None = None,
 ) -> tuple[list[tuple[str, str]], bool]:
     """Fix each ``(path, text)`` where the rules (under ``config``) report something; write in
-    place unless ``diff``. Returns the new sources and whether anything changed."""
+    place unless ``diff`` (standard input goes, fixed, to standard output and is not linted
+    after). Returns the sources to lint and whether anything changed."""
     resolve = registry_resolver(app.environ) if pin else None
 
     def flags(text: str) -> dict[str, set[int]]:
@@ -43,7 +44,8 @@ def fix_sources(
         elif result.changed and name != "-":
             Path(name).write_text(result.text, encoding="utf-8")
         elif name == "-":
-            app.stdout.write(result.text)
+            app.stdout.write(result.text)  # a filter: stdout holds the fixed file, nothing else
+            continue
         fixed.append((name, result.text))
     app.stdout.flush()
     return fixed, changed

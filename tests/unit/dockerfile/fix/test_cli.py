@@ -51,3 +51,10 @@ def test_fix_respects_ignored_rules(tmp_path: Path) -> None:
     path.write_text(ORIGINAL)
     CliRunner().invoke(cli, ["lint", "--fix", "--ignore", "DL4000", str(path)])
     assert "MAINTAINER me\n" in path.read_text()
+
+
+def test_fix_as_a_filter_on_standard_input() -> None:
+    result = CliRunner().invoke(cli, ["lint", "--fix", "-"], input=ORIGINAL)
+    assert result.exit_code == 0
+    assert result.stdout.startswith('FROM debian:12\n# keep me\nLABEL maintainer="me"\n')
+    assert "DL3008" not in result.stdout
