@@ -1,10 +1,10 @@
 """Dockerfile text -> :class:`Dockerfile`, following BuildKit's dockerfile frontend.
 
 Why hand-written: ``dockerfile-parse`` has no heredocs and loses exact spans; the ``dockerfile``
-package wraps BuildKit's Go parser as a compiled extension with no span of heredoc bodies and no
-comments. Rules need comments (pragmas), fixers need exact spans, and hadolint's users' worst
-complaint is current syntax it cannot read, so the parser is ours and tested against a table of
-cases and every file of the corpus.
+package (a compiled wrapper of BuildKit's Go parser) returns no comments. Rules need comments
+(pragmas), fixers need exact spans, and hadolint's users' worst complaint is current syntax it
+cannot read, so the parser is ours, tested against a table of cases, every file of the corpus
+and the real engine.
 
 Behaviour kept from BuildKit:
 - parser directives (``# syntax=``, ``# escape=``, ``# check=``) only before anything else; the
