@@ -66,6 +66,18 @@ class Authorizer:
         """Remember how ``registry`` authenticates (None: it needs nothing)."""
         self._challenges[registry] = challenge
 
+    def challenge(self, registry: str) -> Challenge | None:
+        """The challenge learnt for ``registry`` (None: it needs no authentication)."""
+        return self._challenges.get(registry)
+
+    def bearer_token(self, registry: str, *, scope: str) -> Secret:
+        """A token for ``scope`` from ``registry``'s token server (cached like any other)."""
+        challenge = self._challenges.get(registry)
+        if challenge is None or challenge.scheme != "bearer":
+            raise ValueError(f"registry {registry} does not use bearer tokens")
+        creds = self.credentials(registry)
+        return self._token(registry, challenge, scope=scope, creds=creds, fresh=False)
+
     def credentials(self, registry: str) -> Credentials | None:
         return self._store.for_registry(registry) if self._store is not None else None
 
@@ -103,6 +115,20 @@ class Authorizer:
             f"check them, or docker login {registry}"
         )
 
+    def not_granted(
+        self, registry: str, *, repository: str, scope: str, missing: list[str]
+    ) -> AuthenticationError:
+        """A token server that grants less than asked (Docker Hub does, instead of refusing)."""
+        creds = self.credentials(registry)
+        if creds is None:
+            return self.missing(registry, scope=scope)
+        return AuthenticationError(
+            f"registry {registry} does not grant user {creds.username!r} "
+            f"{' and '.join(missing)} access to repository {repository} "
+            f"(credentials from {creds.source}): use credentials with write access "
+            "(a read-only access token cannot push)"
+        )
+
     @staticmethod
     def missing(registry: str, *, scope: str, maybe_absent: bool = False) -> AuthenticationError:
         """Token registries answer a missing repository like a private one, so say both."""
@@ -124,11 +150,14 @@ class Authorizer:
         realm, service = challenge.realm, challenge.service or ""
         if not realm:
             raise RegistryUnavailable(f"registry {registry} sent a bearer challenge without realm")
-        key = (realm, service, scope, creds.username if creds else "")
+        user = creds.username if creds else ""
+        key = (realm, service, scope, user)
         with self._lock:
-            cached = self._tokens.get(key)
-            if cached is not None and not fresh and cached.expires_at > self._clock():
-                return cached.token
+            if not fresh:
+                for wider in _covering(scope):
+                    cached = self._tokens.get((realm, service, wider, user))
+                    if cached is not None and cached.expires_at > self._clock():
+                        return cached.token
             fetched = self._fetch_token(
                 registry, realm=realm, service=service, scope=scope, creds=creds
             )
@@ -202,6 +231,16 @@ class Authorizer:
         lifetime = expires if isinstance(expires, int) and expires > 0 else _DEFAULT_EXPIRES_S
         expires_at = self._clock() + max(lifetime - _EXPIRY_MARGIN_S, lifetime / 2)
         return _CachedToken(token=Secret(token), expires_at=expires_at)
+
+
+def _covering(scope: str) -> tuple[str, ...]:
+    """``scope`` itself, then a cached push scope that also covers a pull of the same repository
+    (the access check asks for ``pull,push`` first: no second token request for the pulls)."""
+    kind, _, rest = scope.partition(":")
+    name, _, actions = rest.rpartition(":")
+    if kind == "repository" and " " not in scope and actions == "pull":
+        return scope, f"repository:{name}:pull,push"
+    return (scope,)
 
 
 def _basic(creds: Credentials | None) -> str:

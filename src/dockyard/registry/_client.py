@@ -30,6 +30,7 @@ from dockyard.registry._answers import (
     with_origin,
 )
 from dockyard.registry._auth import Authorizer
+from dockyard.registry._claims import granted_actions
 from dockyard.registry._credentials import CredentialStore
 from dockyard.registry._digest import DigestVerifier, compute_digest, verify_digest
 from dockyard.registry._errors import error_for_status, transport_error
@@ -117,6 +118,67 @@ class RegistryClient:
                 )
         finally:
             response.close()
+
+    def check_access(
+        self, ref: ImageReference, *, actions: tuple[str, ...] = ("pull", "push")
+    ) -> None:
+        """Fail early, before minutes of work, when ``actions`` on ``ref``'s repository are not
+        granted; the registry still enforces the real check on every request.
+
+        Bearer registries: a token is asked for ``repository:<name>:<actions>`` and the granted
+        ``access`` claim of its JWT is read (Docker Hub hands out reduced tokens instead of
+        refusing, which is how a read-only token is caught); an opaque token is assumed to grant
+        what was asked. Basic-auth registries have no way to say what a login may do before it
+        tries: credentials accepted on ``/v2/`` are the best signal available. Open registries
+        need nothing. Raises :class:`AuthenticationError` naming registry, repository and the
+        missing action, never the secret.
+        """
+        registry = ref.registry
+        if not self._auth.knows(registry):
+            self.ping(registry)
+        challenge = self._auth.challenge(registry)
+        if challenge is None:
+            return
+        scope = f"repository:{ref.repository}:{','.join(actions)}"
+        if challenge.scheme != "bearer":
+            self._check_login(registry, scope=scope)
+            return
+        token = self._auth.bearer_token(registry, scope=scope)
+        granted = granted_actions(token.reveal(), repository=ref.repository)
+        if granted is None:
+            log.debug("registry %s sent an opaque token: assuming %s is granted", registry, scope)
+            return
+        missing = [action for action in actions if action not in granted]
+        if missing:
+            raise self._auth.not_granted(
+                registry, repository=ref.repository, scope=scope, missing=missing
+            )
+
+    def put_manifest(self, ref: ImageReference, *, raw: bytes, media_type: str) -> str:
+        """Store ``raw`` exactly under ``ref`` (a tag): re-tagging without the engine, since the
+        layers and config it names are already in the repository. Returns the digest, checked
+        against what the registry says it stored."""
+        expected = compute_digest(raw)
+        if ref.digest and ref.digest != expected:
+            raise DigestMismatch(f"manifest for {ref}: its bytes hash to {expected}")
+        path = f"/v2/{ref.repository}/manifests/{ref.reference}"
+        with self._open(
+            ref,
+            "PUT",
+            path,
+            what=f"storing manifest {ref}",
+            scope=f"repository:{ref.repository}:pull,push",
+            headers={"Content-Type": media_type},
+            content=raw,
+        ) as response:
+            served = response.headers.get("docker-content-digest")
+        if not served:  # the header is a SHOULD: ask the registry what it now serves
+            served = self.head_manifest(ref).digest
+        if served != expected:
+            raise DigestMismatch(
+                f"registry {ref.registry} stored {served} for {ref}, not the {expected} sent"
+            )
+        return expected
 
     def head_manifest(self, ref: ImageReference) -> ManifestInfo:
         """What ``ref`` points to now (digest, media type, size), without downloading it."""
@@ -224,6 +286,14 @@ class RegistryClient:
         with self._open(ref, "GET", path, what=what, headers=headers) as response:
             yield self._verified(response, verifier=verifier, ref=ref, chunk_size=chunk_size)
 
+    def _check_login(self, registry: str, *, scope: str) -> None:
+        """Basic auth: the credentials must be accepted on ``/v2/`` (missing ones raise)."""
+        auth = self._auth.header(registry=registry, scope=scope)
+        response = self._send(registry, "GET", "/v2/", what="the login check", headers=auth)
+        response.close()
+        if response.status_code in (401, 403):
+            raise self._auth.refused(registry, scope=scope, status=401)
+
     # -- manifests ---------------------------------------------------------------------------
 
     def _get_raw_manifest(
@@ -292,16 +362,20 @@ class RegistryClient:
         what: str,
         accept: str | None = None,
         headers: dict[str, str] | None = None,
+        scope: str | None = None,
+        content: bytes | None = None,
     ) -> Iterator[httpx.Response]:
         """A streamed, authorized, successful response (errors raised, response closed after)."""
         registry = ref.registry
         if not self._auth.knows(registry):
             self.ping(registry)
-        scope = f"repository:{ref.repository}:pull"
+        scope = scope or f"repository:{ref.repository}:pull"
         extra = dict(headers or {})
         if accept:
             extra["Accept"] = accept
-        response = self._authorized(registry, method, path, scope=scope, what=what, headers=extra)
+        response = self._authorized(
+            registry, method, path, scope=scope, what=what, headers=extra, content=content
+        )
         try:
             if not response.is_success:
                 response.read()
@@ -319,9 +393,12 @@ class RegistryClient:
         scope: str,
         what: str,
         headers: dict[str, str],
+        content: bytes | None = None,
     ) -> httpx.Response:
         auth = self._auth.header(registry=registry, scope=scope)
-        response = self._send(registry, method, path, what=what, headers={**headers, **auth})
+        response = self._send(
+            registry, method, path, what=what, headers={**headers, **auth}, content=content
+        )
         if response.status_code != 401:
             return self._checked_forbidden(response, registry=registry, scope=scope)
         response.close()
@@ -334,7 +411,9 @@ class RegistryClient:
         if challenge is None or (had_auth and challenge.scheme == "basic"):
             raise self._auth.refused(registry, scope=scope, status=401)
         auth = self._auth.header(registry=registry, scope=scope, fresh=True)
-        response = self._send(registry, method, path, what=what, headers={**headers, **auth})
+        response = self._send(
+            registry, method, path, what=what, headers={**headers, **auth}, content=content
+        )
         if response.status_code == 401:
             response.close()
             again = pick_challenge(response)
@@ -358,11 +437,12 @@ class RegistryClient:
         *,
         what: str,
         headers: dict[str, str] | None = None,
+        content: bytes | None = None,
     ) -> httpx.Response:
         url = f"{self._scheme(registry)}://{_api_host(registry)}{path}"
         log.debug("%s %s", method, url)
         try:
-            request = self._http.build_request(method, url, headers=headers)
+            request = self._http.build_request(method, url, headers=headers, content=content)
             return self._http.send(request, stream=True)
         except httpx.HTTPError as exc:
             raise transport_error(exc, registry=registry, what=what) from exc

@@ -43,6 +43,9 @@ class FakeRegistry:
     lie_about: set[str] = field(default_factory=set)
     refresh_token: str = "refresh-token-1"
     realm: str = TOKEN_REALM
+    jwt_tokens: bool = False  # tokens carry an ``access`` claim, as distribution's and Hub's do
+    read_only: set[str] = field(default_factory=set)  # users granted pull only, never push
+    put_digest_header: bool = True
 
     # -- content -------------------------------------------------------------------------
 
@@ -98,6 +101,8 @@ class FakeRegistry:
         repo, kind, ref = _split(path)
         if kind == "tags":
             return self._tags(request, repo)
+        if kind == "manifests" and request.method == "PUT":
+            return self._store_manifest(request, repo, ref)
         if kind == "manifests":
             return self._manifest(request, repo, ref)
         if kind == "blobs":
@@ -119,6 +124,14 @@ class FakeRegistry:
         headers["Content-Length"] = str(len(raw))
         body = b"" if request.method == "HEAD" else raw
         return httpx.Response(200, headers=headers, content=body)
+
+    def _store_manifest(self, request: httpx.Request, repo: str, ref: str) -> httpx.Response:
+        raw = request.content
+        media_type = request.headers.get("content-type", "")
+        self.manifests[(repo, ref)] = (media_type, raw)
+        self.manifests[(repo, digest_of(raw))] = (media_type, raw)
+        headers = {"Docker-Content-Digest": digest_of(raw)} if self.put_digest_header else {}
+        return httpx.Response(201, headers=headers)
 
     def _tags(self, request: httpx.Request, repo: str) -> httpx.Response:
         """Pages of ``n`` tags after ``last``, linked with ``rel="next"`` as the spec says."""
@@ -148,13 +161,13 @@ class FakeRegistry:
         if self.auth is None:
             return None
         given = request.headers.get("authorization", "")
-        scope = _scope_of(request.url.path)
+        scope = _scope_of(request.url.path, request.method)
         if self.auth == "basic":
             if given.startswith("Basic ") and self._basic_ok(given):
                 return None
             return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="fake"'})
         if given.startswith("Bearer ") and (
-            scope is None or scope in self.issued.get(given.removeprefix("Bearer "), set())
+            scope is None or _covers(self.issued.get(given.removeprefix("Bearer "), set()), scope)
         ):
             return None
         challenge = f'Bearer realm="{self.realm}",service="fake-registry"'
@@ -168,6 +181,26 @@ class FakeRegistry:
         user, _, password = base64.b64decode(header.split(" ", 1)[1]).decode().partition(":")
         return self.users.get(user) == password
 
+    @staticmethod
+    def _user(header: str) -> str:
+        return base64.b64decode(header.split(" ", 1)[1]).decode().partition(":")[0]
+
+    def _mint(self, granted: set[str]) -> str:
+        """``tok-N`` (opaque), or an unsigned JWT whose ``access`` claim lists what is granted."""
+        serial = f"tok-{len(self.token_hits)}"
+        if not self.jwt_tokens:
+            return serial
+        access = []
+        for scope in sorted(granted):
+            kind, _, rest = scope.partition(":")
+            name, _, actions = rest.rpartition(":")
+            access.append({"type": kind, "name": name, "actions": actions.split(",")})
+        claims = {"jti": serial, "access": access}
+        return ".".join(
+            base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=")
+            for part in ({"alg": "ES256", "typ": "JWT"}, claims, "signature")
+        )
+
     def _token(self, request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
             return self._oauth_token(request)
@@ -179,7 +212,9 @@ class FakeRegistry:
             if not self._basic_ok(given):
                 return httpx.Response(401, json={"details": "bad credentials"})
             granted = set(query.get("scope", []))
-        token = f"tok-{len(self.token_hits)}"
+            if self._user(given) in self.read_only:
+                granted = {_only_pull(scope) for scope in granted}
+        token = self._mint(granted)
         self.issued[token] = granted
         body: dict[str, Any] = {self.token_field: token}
         if self.expires_in is not None:
@@ -194,7 +229,7 @@ class FakeRegistry:
             self.refresh_token
         ]:
             return httpx.Response(401, json={"error": "invalid_grant"})
-        token = f"tok-{len(self.token_hits)}"
+        token = self._mint(set(form.get("scope", [])))
         self.issued[token] = set(form.get("scope", []))
         return httpx.Response(200, json={"access_token": token, "expires_in": 300})
 
@@ -211,8 +246,26 @@ def _split(path: str) -> tuple[str, str, str]:
     return body, "", ""
 
 
-def _scope_of(path: str) -> str | None:
+def _scope_of(path: str, method: str) -> str | None:
     if path == "/v2/":
         return None
     repo, _, _ = _split(path)
-    return f"repository:{repo}:pull"
+    return f"repository:{repo}:{'push' if method == 'PUT' else 'pull'}"
+
+
+def _actions(scopes: set[str]) -> set[tuple[str, str]]:
+    pairs = set()
+    for scope in scopes:
+        kind, _, rest = scope.partition(":")
+        name, _, actions = rest.rpartition(":")
+        pairs.update((f"{kind}:{name}", action) for action in actions.split(","))
+    return pairs
+
+
+def _covers(scopes: set[str], needed: str) -> bool:
+    return _actions({needed}) <= _actions(scopes)
+
+
+def _only_pull(scope: str) -> str:
+    head, _, actions = scope.rpartition(":")
+    return f"{head}:{','.join(a for a in actions.split(',') if a == 'pull')}"
