@@ -8,6 +8,7 @@ list is the single place that says what ``dockyard lint`` checks.
 from __future__ import annotations
 
 from dockyard.dockerfile.rules import (
+    dl1001,
     dl3000,
     dl3001,
     dl3002,
@@ -111,6 +112,7 @@ __all__ = [
 
 # hadolint's rules (DL), then dockyard's own (DY).
 ALL_RULES: list[Rule] = [
+    dl1001.rule,
     dl3000.rule,
     dl3001.rule,
     dl3002.rule,
