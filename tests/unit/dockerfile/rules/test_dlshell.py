@@ -4,6 +4,8 @@ arguments; each case is one that changes a DL rule's verdict when read otherwise
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dockyard.dockerfile.rules.dlshell import read_script
 
@@ -59,3 +61,13 @@ def test_flag_values() -> None:
 )
 def test_pipes(script: str, pipes: bool) -> None:
     assert read_script(script).has_pipes is pipes
+
+
+SHELL_ALPHABET = "ab -=$(){}[]|&;<>'\"`\\\n\t#*~.:/0123456789EOF"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=SHELL_ALPHABET, max_size=80))
+def test_any_text_is_read_without_error(text: str) -> None:
+    script = read_script(text)
+    assert read_script.__wrapped__(text) == script  # the cache changes nothing
