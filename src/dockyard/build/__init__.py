@@ -7,7 +7,14 @@ from dockyard.build._command import build_command
 from dockyard.build._demo import DemoResult, run_demo
 from dockyard.build._heredoc import Translation, needs_translation, translate_heredocs
 from dockyard.build._inputs import TRANSLATION_VERSION, inputs_hash
-from dockyard.build._pipeline import BuildOptions, BuildOutcome, Registry, Reporter, run_build
+from dockyard.build._pipeline import (
+    BuildOptions,
+    BuildOutcome,
+    Registry,
+    Reporter,
+    ServedImage,
+    run_build,
+)
 from dockyard.build._progress import LiveReporter, PlainReporter
 from dockyard.build._source import Source, SourceInfo, checkout
 from dockyard.build._tags import LABEL_INPUTS, TagPlan, oci_labels, plan_tags, sanitize_tag
@@ -22,6 +29,7 @@ __all__ = [
     "PlainReporter",
     "Registry",
     "Reporter",
+    "ServedImage",
     "Source",
     "SourceInfo",
     "TagPlan",

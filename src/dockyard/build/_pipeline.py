@@ -13,7 +13,7 @@ import contextlib
 import posixpath
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -30,7 +30,7 @@ from dockyard.errors import DockerfileError, RegistryError, UsageError
 if TYPE_CHECKING:
     from dockyard.engine import BuildEvent, Engine
 
-__all__ = ["BuildOptions", "BuildOutcome", "Registry", "Reporter", "run_build"]
+__all__ = ["BuildOptions", "BuildOutcome", "Registry", "Reporter", "ServedImage", "run_build"]
 
 _TRANSLATED_DOCKERFILE = ".dockyard-heredoc/Dockerfile"
 
@@ -50,11 +50,22 @@ class Registry(Protocol):
 
     def auth_config(self, repository: str) -> dict[str, str] | None: ...
 
-    def digest(self, reference: str) -> str | None: ...
+    def digests(self, references: Sequence[str]) -> dict[str, str | None]: ...
 
-    def config_labels(self, reference: str) -> dict[str, str] | None: ...
+    def served_image(self, reference: str) -> ServedImage | None: ...
+
+    def point_tags(self, repository: str, *, digest: str, tags: Sequence[str]) -> None: ...
 
     def image_size(self, reference: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class ServedImage:
+    """What the registry serves under a reference: read once, for the skip decision."""
+
+    digest: str
+    labels: Mapping[str, str]
+    size_bytes: int
 
 
 @dataclass(frozen=True)
@@ -342,19 +353,16 @@ def _already_built(
     revision = plan.revision
     if options.push and registry is not None:
         reference = f"{repository}:{revision_tag}"
-        labels = registry.config_labels(reference)
-        if not labels or labels.get(LABEL_INPUTS) != plan.inputs:
+        served = registry.served_image(reference)
+        if served is None or served.labels.get(LABEL_INPUTS) != plan.inputs:
             return None
-        digest = registry.digest(reference)
-        reporter.note(f"already built and pushed: {reference} ({digest})")
-        missing = [t for t in plan.tags if registry.digest(f"{repository}:{t}") != digest]
-        image_id = None
-        if missing:
-            image_id = _local_copy(engine.get(), registry, repository, plan=plan, digest=digest)
-            _retag(engine.get(), registry, repository, image_id=image_id, tags=missing,
-                   digest=digest, reporter=reporter)  # fmt: skip
-        size = registry.image_size(f"{repository}@{digest}")
-        return BuildOutcome(repository, plan.tags, digest, revision, size, 0.0, True, image_id)
+        reporter.note(f"already built and pushed: {reference} ({served.digest})")
+        others = [t for t in plan.tags if t != revision_tag]
+        _point_missing_tags(registry, repository, tags=others, digest=served.digest,
+                            reporter=reporter)  # fmt: skip
+        return BuildOutcome(
+            repository, plan.tags, served.digest, revision, served.size_bytes, 0.0, True
+        )
     if options.push:
         return None
     api = _engine_api()
@@ -368,42 +376,17 @@ def _already_built(
     return BuildOutcome(repository, plan.tags, None, revision, size, 0.0, True, images[0])
 
 
-def _local_copy(
-    engine: Engine, registry: Registry, repository: str, *, plan: _Identity, digest: str | None
-) -> str:
-    """The built image in the engine: still there from the build, or pulled by its digest."""
-    images = _engine_api().find_images_by_label(engine, key=LABEL_INPUTS, value=plan.inputs)
-    if images:
-        return str(images[0])
-    return str(
-        _engine_api().pull_by_digest(
-            engine,
-            repository=repository,
-            digest=str(digest),
-            auth_config=registry.auth_config(repository),
-        )
-    )
-
-
-def _retag(
-    engine: Engine,
-    registry: Registry,
-    repository: str,
-    *,
-    image_id: str,
-    tags: list[str],
-    digest: str | None,
-    reporter: Reporter,
+def _point_missing_tags(
+    registry: Registry, repository: str, *, tags: list[str], digest: str, reporter: Reporter
 ) -> None:
-    """Point ``tags`` at the already pushed image: layers exist, so only manifests travel."""
-    _engine_api().tag_image(
-        engine, image_id=image_id, references=[f"{repository}:{t}" for t in tags]
-    )
-    pushed = _push_all(engine, registry, repository=repository, tags=tuple(tags), reporter=reporter)
-    if pushed != digest:
-        raise RegistryError(
-            f"re-tagging {repository} produced {pushed}, not the pushed {digest}: use --force"
-        )
+    """Tags that do not serve ``digest`` yet get its manifest, stored by the registry itself:
+    the layers are already there, so neither the engine nor a pull is needed."""
+    served = registry.digests([f"{repository}:{t}" for t in tags])
+    missing = [t for t in tags if served[f"{repository}:{t}"] != digest]
+    if not missing:
+        return
+    reporter.note(f"pointing {', '.join(missing)} at {digest} in the registry")
+    registry.point_tags(repository, digest=digest, tags=missing)
 
 
 def _build(
@@ -515,7 +498,8 @@ def _push_all(
             exc.message = f"{exc.message} (already pushed: {', '.join(landed)})"
             exc.args = (exc.message,)
         raise
-    digests = {tag: registry.digest(f"{repository}:{tag}") for tag in tags}
+    by_reference = registry.digests([f"{repository}:{tag}" for tag in tags])
+    digests = {tag: by_reference[f"{repository}:{tag}"] for tag in tags}
     served = {d for d in digests.values() if d}
     if len(served) != 1 or None in digests.values():
         raise RegistryError(

@@ -7,13 +7,16 @@ header) for the push itself.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
+from dockyard.build._pipeline import ServedImage
 from dockyard.errors import ManifestNotFound, RegistryUnavailable
 from dockyard.registry import (
     CredentialStore,
+    Manifest,
     RegistryClient,
     parse_reference,
     to_docker_auth_config,
@@ -21,7 +24,7 @@ from dockyard.registry import (
 
 __all__ = ["BuildRegistry", "open_registry"]
 
-_PROBE_TAG = "dockyard-access-check"
+_MAX_PARALLEL = 8
 
 
 class BuildRegistry:
@@ -32,39 +35,31 @@ class BuildRegistry:
         self._credentials = credentials
 
     def check_push_access(self, repository: str) -> None:
-        """Reachable, speaks the API, and accepts our credentials for this repository.
-
-        ``/v2/`` answers reachability; asking for a tag of the repository makes the registry
-        judge the credentials (a refused login raises AuthenticationError, an absent tag is fine).
-        """
-        reference = parse_reference(f"{repository}:{_PROBE_TAG}")
-        self._client.ping(reference.registry)
-        with contextlib.suppress(ManifestNotFound):
-            self._client.head_manifest(reference)
+        """Reachable, speaks the API, and grants this login pull and push on the repository
+        (see :meth:`RegistryClient.check_access` for what each kind of registry can prove)."""
+        self._client.check_access(parse_reference(repository), actions=("pull", "push"))
 
     def auth_config(self, repository: str) -> dict[str, str] | None:
         creds = self._credentials.for_registry(parse_reference(repository).registry)
         return to_docker_auth_config(creds) if creds else None
 
-    def digest(self, reference: str) -> str | None:
-        try:
-            return self._client.head_manifest(parse_reference(reference)).digest
-        except ManifestNotFound:
-            return None
+    def digests(self, references: Sequence[str]) -> dict[str, str | None]:
+        """What each reference serves now (None: absent); the HEADs go out in parallel."""
+        if len(references) <= 1:
+            return {reference: self._digest(reference) for reference in references}
+        workers = min(_MAX_PARALLEL, len(references))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            return dict(zip(references, pool.map(self._digest, references), strict=True))
 
-    def image_size(self, reference: str) -> int:
-        """Bytes the registry stores for the image: its config and compressed layers."""
-        manifest = self._client.get_manifest(parse_reference(reference))
-        config = manifest.config.size if manifest.config else 0
-        return config + sum(layer.size for layer in manifest.layers)
-
-    def config_labels(self, reference: str) -> dict[str, str] | None:
-        """The labels of the image config ``reference`` points to; None when the tag is absent."""
+    def served_image(self, reference: str) -> ServedImage | None:
+        """Digest, labels and stored size of what ``reference`` serves: one manifest GET and
+        one config blob, instead of a HEAD, a GET and a second GET for the size."""
         ref = parse_reference(reference)
         try:
-            manifest = self._client.get_manifest(ref)
+            top = self._client.get_index(ref)
         except ManifestNotFound:
             return None
+        manifest = self._client.get_manifest(ref.with_digest(top.digest)) if top.is_index else top
         if not manifest.config_digest:
             return None
         raw = self._client.get_blob_bytes(ref, manifest.config_digest)
@@ -73,7 +68,34 @@ class BuildRegistry:
         except ValueError as exc:
             raise RegistryUnavailable(f"the image config of {reference} is not JSON") from exc
         labels = (config.get("config") or {}).get("Labels") or {}
-        return {str(k): str(v) for k, v in labels.items()}
+        return ServedImage(
+            digest=top.digest,
+            labels={str(k): str(v) for k, v in labels.items()},
+            size_bytes=_stored_size(manifest),
+        )
+
+    def point_tags(self, repository: str, *, digest: str, tags: Sequence[str]) -> None:
+        """Store the manifest ``digest`` names under every tag, byte for byte."""
+        source = parse_reference(f"{repository}@{digest}")
+        manifest = self._client.get_index(source)
+        for tag in tags:
+            target = parse_reference(f"{repository}:{tag}")
+            self._client.put_manifest(target, raw=manifest.raw, media_type=manifest.media_type)
+
+    def image_size(self, reference: str) -> int:
+        """Bytes the registry stores for the image: its config and compressed layers."""
+        return _stored_size(self._client.get_manifest(parse_reference(reference)))
+
+    def _digest(self, reference: str) -> str | None:
+        try:
+            return self._client.head_manifest(parse_reference(reference)).digest
+        except ManifestNotFound:
+            return None
+
+
+def _stored_size(manifest: Manifest) -> int:
+    config = manifest.config.size if manifest.config else 0
+    return config + sum(layer.size for layer in manifest.layers)
 
 
 @contextlib.contextmanager

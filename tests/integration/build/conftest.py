@@ -23,6 +23,11 @@ import httpx
 import pytest
 
 from tests.conftest import TestEnv
+
+# The token-auth registry and its token server, for push-access tests of the build: imported
+# here so pytest offers them to this directory's tests.
+from tests.integration.registry.conftest import token_registry as token_registry
+from tests.integration.registry.conftest import token_server as token_server
 from tests.unit.build.gitrepo import make_repo
 
 DOCKYARD = str(Path(sys.executable).with_name("dockyard"))

@@ -86,11 +86,16 @@ class SigningKey:
 
 @dataclass
 class TokenServer:
-    """Issues registry tokens: the requested scopes for good credentials, none for anonymous."""
+    """Issues registry tokens: the requested scopes for good credentials, none for anonymous.
+
+    Like Docker Hub, it never refuses a valid login for lack of rights: ``no_access`` users get
+    a token granting nothing, ``pull_only`` users one whose ``access`` claim has ``pull`` only.
+    """
 
     signing: SigningKey
     users: dict[str, str]
     no_access: frozenset[str] = frozenset()
+    pull_only: frozenset[str] = frozenset()
     hits: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
 
@@ -103,7 +108,10 @@ class TokenServer:
         for scope in scopes if user and user not in self.no_access else []:
             kind, _, rest = scope.partition(":")
             name, _, actions = rest.rpartition(":")
-            access.append({"type": kind, "name": name, "actions": actions.split(",")})
+            granted = actions.split(",")
+            if user in self.pull_only:
+                granted = [action for action in granted if action == "pull"]
+            access.append({"type": kind, "name": name, "actions": granted})
         now = int(time.time())
         claims = {
             "iss": ISSUER,
@@ -143,8 +151,10 @@ def token_server() -> Iterator[TokenServer]:
         users={
             "alice": "alice-pass-" + uuid.uuid4().hex[:8],
             "bob": "bob-pass-" + uuid.uuid4().hex[:8],
+            "carol": "carol-pass-" + uuid.uuid4().hex[:8],
         },
         no_access=frozenset({"bob"}),  # a valid login that grants no repository
+        pull_only=frozenset({"carol"}),  # a read-only token, as Docker Hub hands one out
     )
 
     class Handler(BaseHTTPRequestHandler):

@@ -105,3 +105,54 @@ def test_valid_login_without_access_is_denied(
         f"registry {token_registry.host} denied user 'bob' access to {scope}"
     )
     assert all(hit["granted"] and hit["user"] == "bob" for hit in token_registry.tokens.hits)
+
+
+def test_check_access_reads_push_from_the_real_token(
+    token_registry: TokenRegistry, token_image: tuple[str, Pushed], tmp_path: Path
+) -> None:
+    name, _ = token_image
+    ref = parse_reference(name)
+    with _client(_login(token_registry, tmp_path)) as rc:
+        rc.check_access(ref)
+        rc.head_manifest(ref)  # the pull,push token serves the pull too
+    scopes = [hit["scope"] for hit in token_registry.tokens.hits]
+    assert scopes == [[f"repository:{ref.repository}:pull,push"]]
+
+
+def test_check_access_refuses_a_pull_only_token_the_registry_would_refuse_too(
+    token_registry: TokenRegistry, token_image: tuple[str, Pushed], tmp_path: Path
+) -> None:
+    name, pushed = token_image
+    ref = parse_reference(name)
+    env = _login(token_registry, tmp_path, "carol")
+    with _client(env) as rc:
+        rc.check_access(ref, actions=("pull",))  # reading is granted
+        with pytest.raises(AuthenticationError) as caught:
+            rc.check_access(ref)
+        message = str(caught.value)
+        assert message.startswith(
+            f"registry {token_registry.host} does not grant user 'carol' push access to "
+            f"repository {ref.repository}"
+        )
+        assert env["REPO_PASS"] not in message
+        # The registry itself agrees: storing a manifest with that login is refused.
+        manifest = rc.get_index(ref)
+        with pytest.raises(AuthenticationError):
+            rc.put_manifest(
+                ref.with_tag("v2"),
+                raw=manifest.raw,
+                media_type=manifest.media_type,
+            )
+    assert manifest.digest == pushed.digest
+
+
+def test_put_manifest_re_tags_on_the_real_registry(
+    token_registry: TokenRegistry, token_image: tuple[str, Pushed], tmp_path: Path
+) -> None:
+    name, pushed = token_image
+    ref = parse_reference(name)
+    target = parse_reference(f"{ref.name}:v1-again")
+    with _client(_login(token_registry, tmp_path)) as rc:
+        manifest = rc.get_index(ref)
+        digest = rc.put_manifest(target, raw=manifest.raw, media_type=manifest.media_type)
+        assert rc.head_manifest(target).digest == digest == pushed.digest

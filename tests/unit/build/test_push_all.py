@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import types
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
-from dockyard.build import _pipeline
+from dockyard.build import ServedImage, _pipeline
 from dockyard.engine import BuildEvent
 from dockyard.errors import AuthenticationError, RegistryError
 
@@ -33,11 +34,14 @@ class _FakeRegistry:
     def auth_config(self, repository: str) -> dict[str, str] | None:
         return {"username": "u", "password": "p"}
 
-    def digest(self, reference: str) -> str | None:
-        return self.served.get(reference.rsplit(":", 1)[1])
+    def digests(self, references: Sequence[str]) -> dict[str, str | None]:
+        return {ref: self.served.get(ref.rsplit(":", 1)[1]) for ref in references}
 
-    def config_labels(self, reference: str) -> dict[str, str] | None:
+    def served_image(self, reference: str) -> ServedImage | None:
         return None
+
+    def point_tags(self, repository: str, *, digest: str, tags: Sequence[str]) -> None:
+        raise AssertionError("not expected")
 
     def image_size(self, reference: str) -> int:
         return 0
