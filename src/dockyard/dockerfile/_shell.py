@@ -215,7 +215,8 @@ def parse_shell(text: str) -> Script:
 class _Token:
     kind: str  # "word" or "op"
     text: str
-    quoted: bool = False
+    quoted: bool = False  # some part of the word was quoted
+    bare_start: bool = True  # its first character was not quoted (``<<'EOF'`` still redirects)
 
 
 @dataclass
@@ -265,6 +266,7 @@ class _Lexer:
         text = self.source
         out: list[str] = []
         quoted = False
+        bare_start = text[self.position] not in "'\""
         while self.position < len(text):
             char = text[self.position]
             if char in " \t\r\n;|()":
@@ -303,7 +305,7 @@ class _Lexer:
                 self.position += 1
         word = "".join(out)
         if word or quoted:
-            self.tokens.append(_Token("word", word, quoted))
+            self.tokens.append(_Token("word", word, quoted, bare_start))
             self._maybe_heredoc(word, quoted)
 
     def _double_quoted(self) -> str:
@@ -455,7 +457,7 @@ def _without_redirections(tokens: list[_Token]) -> list[_Token]:
         if skip_next:
             skip_next = False
             continue
-        match = None if token.quoted else _REDIRECT.match(token.text)
+        match = _REDIRECT.match(token.text) if token.bare_start else None
         if match is None:
             kept.append(token)
         elif not match.group(4):
@@ -466,7 +468,7 @@ def _without_redirections(tokens: list[_Token]) -> list[_Token]:
 def _to_command(tokens: list[_Token]) -> Command | None:
     index = 0
     while (
-        index < len(tokens) and not tokens[index].quoted and _ASSIGNMENT.match(tokens[index].text)
+        index < len(tokens) and tokens[index].bare_start and _ASSIGNMENT.match(tokens[index].text)
     ):
         index += 1
     if index >= len(tokens):

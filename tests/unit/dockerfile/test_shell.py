@@ -100,3 +100,12 @@ def test_has_pipes() -> None:
 def test_shell_of_run_forms(dockerfile: str, names: list[str]) -> None:
     run = parse(dockerfile).instructions[1]
     assert shell_of(run).command_names == names
+
+
+def test_quoted_heredoc_delimiters_and_assignments() -> None:
+    script = parse_shell("cat <<'EOF' > /f\nrm -rf /\nEOF\nFOO=\"a b\" make install; echo '>' x")
+    assert [(c.name, c.args) for c in script.commands] == [
+        ("cat", ()),
+        ("make", ("install",)),
+        ("echo", (">", "x")),
+    ]
