@@ -269,9 +269,10 @@ EXPLANATION = [
     "How dockyard is faster: on a local Docker engine it does not re-serialise the image. Docker",
     "keeps, next to every layer, `tar-split.json.gz`: the exact tar headers (names, sizes, types,",
     "whiteouts) from which `docker save` itself rebuilds each layer tar. dockyard reads that",
-    "metadata (9 MB, gzip-compressed, for the 2.5 GB image) instead of the layers' bytes, checks the config's sha256",
-    "against the image id and each layer's chain id against the config's diff ids, and parses",
-    "layers in two threads. dive asks the engine for `docker save` and reads every byte.",
+    "metadata (9 MB, gzip-compressed, for the 2.5 GB image) instead of the layers' bytes,",
+    "checks the config's sha256 against the image id and each layer's chain id against the",
+    "config's diff ids, and parses layers in two threads. dive asks the engine for",
+    "`docker save` and reads every byte.",
     "",
     "Efficiency and wasted bytes are counted as dive counts them (leaf paths only, whiteouts of",
     "directories weighed by the deleted subtree, opaque markers ignored); `recoverable_bytes`",
@@ -286,8 +287,8 @@ EXPLANATION = [
     "of its time waiting on the socket), as dive is; it runs at dive's speed, not faster.",
     "dive re-stacks every lower layer for each whiteout it meets, so images with thousands of",
     "deleted files take it many minutes (a first version of the large image, with 15,000",
-    "deletions, kept dive busy for more than 5 minutes before it was stopped); dockyard's cost does",
-    "not grow with deletions.",
+    "deletions, kept dive busy for more than 5 minutes before it was stopped); dockyard's",
+    "cost does not grow with deletions.",
 ]
 
 
