@@ -31,6 +31,7 @@ __all__ = [
     "LayerStore",
     "StoredImage",
     "chain_ids",
+    "find_base_image",
     "inspect_image",
     "local_layer_store",
     "stream_saved_image",
@@ -130,3 +131,22 @@ def local_layer_store(engine: Engine) -> LayerStore | None:
     if not (layerdb.is_dir() and os.access(layerdb, os.R_OK | os.X_OK)):
         return None
     return LayerStore(root)
+
+
+def find_base_image(engine: Engine, *, diff_ids: list[str]) -> tuple[str, list[str]] | None:
+    """The tagged image in the engine whose layers are the longest proper prefix of ``diff_ids``:
+    the image this one was most likely built FROM. One inspect per tagged image."""
+    best: tuple[str, list[str]] | None = None
+    with translate_errors("listing images"):
+        summaries = engine.sdk.api.images()
+    for summary in summaries:
+        tags = [t for t in summary.get("RepoTags") or [] if t != "<none>:<none>"]
+        if not tags:
+            continue
+        attrs = inspect_image(engine, ref=str(summary["Id"]))
+        layers = [str(d) for d in ((attrs or {}).get("RootFS") or {}).get("Layers") or []]
+        if not layers or len(layers) >= len(diff_ids) or diff_ids[: len(layers)] != layers:
+            continue
+        if best is None or len(layers) > len(best[1]):
+            best = (sorted(tags)[0], layers)
+    return best
