@@ -34,7 +34,11 @@ _TRUE = ("1", "t", "true", "y", "yes", "on")  # what dive's strconv.ParseBool ac
     show_default=True,
     help="dive-compatible rules: lowestEfficiency, highestWastedBytes, highestUserWastedPercent.",
 )
-@click.option("--base", "base_image", help="The FROM image (in the engine), to mark its layers.")
+@click.option(
+    "--base",
+    "base_image",
+    help="The FROM image (in the engine), to mark its layers; 'auto' finds it by layer digests.",
+)
 @click.option(
     "--dockerfile",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -122,22 +126,26 @@ def inspect_for_cli(
         )
         analysis = analyse(data.layers)
         data.layers = []  # the entries are no longer needed; keep memory flat
-        base = _base(engine, data.config, base_image)
-        if base_image and base is None:
+        base = _base(engine, data, base_image)
+        if base_image and base_image != "auto" and base is None:
             raise ImageNotFound(f"base image {base_image} is not in the engine")
     instructions = _instructions(dockerfile) if dockerfile else None
     report = build_report(data, analysis, base=base, dockerfile=instructions)
     return report, analysis.final_files
 
 
-def _base(engine: Any, config: dict[str, Any], name: str | None) -> tuple[str, list[str]] | None:
-    """The FROM image's layers: ``--base``, or the OCI base-name label when the engine has it."""
+def _base(engine: Any, data: Any, name: str | None) -> tuple[str, list[str]] | None:
+    """The FROM image's layers: ``--base IMAGE``; ``--base auto`` (the tagged image in the engine
+    whose layers are the longest prefix of this one's); else the OCI base-name label, if the
+    engine has that image."""
     from dockyard.errors import DockyardError
-    from dockyard.image import engine_diff_ids
+    from dockyard.image import engine_diff_ids, guess_base_image
 
+    if name == "auto":
+        return guess_base_image(engine, diff_ids=list(data.diff_ids))
     candidate = name
     if candidate is None:
-        labels = (config.get("config") or {}).get("Labels") or {}
+        labels = (data.config.get("config") or {}).get("Labels") or {}
         candidate = labels.get("org.opencontainers.image.base.name")
     if not candidate:
         return None

@@ -26,6 +26,7 @@ from dockyard.image._report import build_report, count_base_layers
 from dockyard.image._sources import (
     SOURCES,
     engine_diff_ids,
+    guess_base_image,
     guess_source,
     load_from_archive,
     load_from_engine,
@@ -58,6 +59,7 @@ __all__ = [
     "default_cache_dir",
     "engine_diff_ids",
     "evaluate",
+    "guess_base_image",
     "guess_source",
     "instruction_keyword",
     "load_from_archive",

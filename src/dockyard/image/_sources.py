@@ -20,6 +20,7 @@ from typing import Any
 
 from dockyard.engine import (
     Engine,
+    find_base_image,
     inspect_image,
     local_layer_store,
     stream_saved_image,
@@ -34,6 +35,7 @@ from dockyard.image._tarsplit import read_tar_split
 __all__ = [
     "SOURCES",
     "engine_diff_ids",
+    "guess_base_image",
     "guess_source",
     "load_from_archive",
     "load_from_engine",
@@ -170,3 +172,11 @@ def engine_diff_ids(engine: Engine, *, ref: str) -> list[str] | None:
     if attrs is None:
         return None
     return [str(d) for d in (attrs.get("RootFS") or {}).get("Layers") or []]
+
+
+def guess_base_image(engine: Engine, *, diff_ids: list[str]) -> tuple[str, list[str]] | None:
+    """(name, diff ids) of the engine's tagged image whose layers start this one's, or None."""
+    try:
+        return find_base_image(engine, diff_ids=diff_ids)
+    except EngineError:
+        return None

@@ -238,3 +238,11 @@ def test_second_run_reads_the_layer_cache(wasteful_image: WastefulImage, cache: 
     assert files, "the first run fills the cache"
     second = run_dockyard("inspect", "--json", wasteful_image.tag, cache=cache)
     assert first.json() == second.json()
+
+
+def test_base_auto_finds_the_image_built_from(wasteful_image: WastefulImage, cache: Path) -> None:
+    result = run_dockyard("inspect", "--json", "--base", "auto", wasteful_image.tag, cache=cache)
+    assert result.code == 0, result.stderr
+    report = result.json()
+    assert report["base_image"]["layers"] == 1
+    assert [row["base"] for row in report["layers"] if not row["empty"]] == [True] + [False] * 4
