@@ -118,7 +118,10 @@ def chain_ids(diff_ids: list[str]) -> list[str]:
 
 
 def local_layer_store(engine: Engine) -> LayerStore | None:
-    """The engine's layer store if this process can read it; None for remote engines or Podman."""
+    """The engine's layer store if this process can read it; None for remote engines or Podman,
+    or when ``DOCKYARD_ENGINE_LAYER_STORE=off`` asks for the streamed ``docker save`` instead."""
+    if os.environ.get("DOCKYARD_ENGINE_LAYER_STORE", "").lower() in ("0", "off", "false", "no"):
+        return None
     host = os.environ.get("DOCKER_HOST", "")
     if host and not host.startswith("unix://"):
         return None

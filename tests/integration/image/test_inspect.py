@@ -246,3 +246,21 @@ def test_base_auto_finds_the_image_built_from(wasteful_image: WastefulImage, cac
     report = result.json()
     assert report["base_image"]["layers"] == 1
     assert [row["base"] for row in report["layers"] if not row["empty"]] == [True] + [False] * 4
+
+
+def test_streamed_save_fallback_gives_the_same_report(
+    wasteful_image: WastefulImage, cache: Path
+) -> None:
+    store = run_dockyard("inspect", "--json", "--no-cache", wasteful_image.tag, cache=cache).json()
+    streamed = run_dockyard(
+        "inspect",
+        "--json",
+        "--no-cache",
+        wasteful_image.tag,
+        cache=cache,
+        extra_env={"DOCKYARD_ENGINE_LAYER_STORE": "off"},
+    ).json()
+    assert store["provenance"]["reader"].startswith("engine layer store")
+    assert streamed["provenance"]["reader"] == "engine API (docker save, streamed)"
+    assert {k: streamed[k] for k in KEYS} == {k: store[k] for k in KEYS}
+    assert streamed["removed_files"] == store["removed_files"]
