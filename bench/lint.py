@@ -192,9 +192,14 @@ trustedRegistries: [docker.io, "*.io"]
 label-schema:
   maintainer: text
   org.opencontainers.image.source: url
+  org.opencontainers.image.created: rfc3339
+  org.opencontainers.image.licenses: spdx
+  org.opencontainers.image.revision: hash
+  org.opencontainers.image.version: semver
+  org.opencontainers.image.authors: email
 strict-labels: true
 override:
-  warning: [DL3057]
+  warning: [DL3057, DL1001]
 """
 
 
@@ -341,7 +346,16 @@ _OTHERS = (
     "HEALTHCHECK CMD x", 'HEALTHCHECK CMD ["x"]', "MAINTAINER me", "LABEL a=b",
     "LABEL Maintainer=x", 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'SHELL ["/bin/sh", "-c"]',
     'SHELL ["pwsh", "-c"]', "ONBUILD RUN apt-get install x", "ONBUILD RUN curl -o a x",
-    "ONBUILD RUN wget -q y", "STOPSIGNAL SIGTERM",
+    "ONBUILD RUN wget -q y", "STOPSIGNAL SIGTERM", "# hadolint ignore=DL3008",
+    'LABEL maintainer=""', "LABEL maintainer=me", "LABEL org.opencontainers.image.source=x",
+    "LABEL org.opencontainers.image.source=https://example.com/app",
+    "LABEL org.opencontainers.image.created=2024-01-02T03:04:05Z",
+    "LABEL org.opencontainers.image.created=yesterday",
+    "LABEL org.opencontainers.image.licenses=MIT", "LABEL org.opencontainers.image.licenses=mit",
+    "LABEL org.opencontainers.image.revision=1a2b3c4",
+    "LABEL org.opencontainers.image.revision=xyz", "LABEL org.opencontainers.image.version=1.2.3",
+    "LABEL org.opencontainers.image.version=v1", "LABEL org.opencontainers.image.authors=a@b.org",
+    "LABEL org.opencontainers.image.authors=nobody",
 )  # fmt: skip
 GENERATED_FILES = 400
 GENERATED_SEED = 20261122
@@ -372,7 +386,8 @@ def generated_dockerfile(rng: random.Random) -> str:
 
 
 def generated_agreement(tmp: Path) -> dict[str, Any]:
-    """DL agreement on seeded generated Dockerfiles, both tools called the same way."""
+    """DL agreement on seeded generated Dockerfiles, both tools called the same way, with the
+    configuration file (so the label schema, registry and pragma rules fire too)."""
     folder = tmp / "generated"
     folder.mkdir(exist_ok=True)
     rng = random.Random(GENERATED_SEED)
@@ -380,8 +395,9 @@ def generated_agreement(tmp: Path) -> dict[str, Any]:
     for index in range(GENERATED_FILES):
         paths.append(folder / f"generated-{index:03d}.Dockerfile")
         paths[-1].write_text(generated_dockerfile(rng))
-    theirs = run_all_in_one(tool=tools()[0], files=paths, cwd=tmp)[1].findings
-    ours = run_all_in_one(tool=tools()[2], files=paths, cwd=tmp)[1].findings
+    config = ["-c", str(tmp / "hadolint.yaml")]  # written by variant_agreements
+    theirs = run_all_in_one(tool=_with(tools()[0], config), files=paths, cwd=tmp)[1].findings
+    ours = run_all_in_one(tool=_with(tools()[2], config), files=paths, cwd=tmp)[1].findings
     skip = unparsed(theirs)
     result = agreement(keys(ours, prefix="DL", skip=skip), keys(theirs, prefix="DL", skip=skip))
     result["files"] = len(paths) - len(skip)
@@ -561,7 +577,7 @@ def table(report: dict[str, Any]) -> str:
             for key, what in (
                 ("config", "with a .hadolint.yaml (registries, label schema, override)"),
                 ("onbuild", "every instruction moved into ONBUILD"),
-                ("generated", "generated Dockerfiles (seeded)"),
+                ("generated", "generated Dockerfiles (seeded) with the .hadolint.yaml"),
             )
         ),
         ("SC findings (information)", str(sc["hadolint"]), str(sc["dockyard"]), ""),

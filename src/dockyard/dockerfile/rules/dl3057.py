@@ -1,6 +1,7 @@
 """DL3057: without a HEALTHCHECK, docker (and ``dockyard watch``) can only tell whether the
-process runs, not whether it serves. A stage built on a stage with a HEALTHCHECK inherits it.
-Level ``ignore`` by default, as in hadolint: enable it with ``--warning DL3057`` or config."""
+process runs, not whether it serves. A stage built on a stage with a HEALTHCHECK inherits it, and
+a stage that others are built on counts as covered once one of them has a HEALTHCHECK (hadolint's
+reading). Level ``ignore`` by default, as in hadolint: enable it with an ``override``."""
 
 from __future__ import annotations
 
@@ -36,18 +37,18 @@ class DL3057(StreamRule):
                 current = _Stage(image.name, image.alias or image.name, instruction.start_line)
                 (good if any(g.name == current.source for g in good) else bad).add(current)
             elif instruction.keyword == "HEALTHCHECK" and current is not None:
-                healed = _descendants(bad, current)
+                healed = _bases(bad, current)
                 good |= healed | {current}
                 bad -= healed | {current}
         yield from sorted(stage.line for stage in bad)
 
 
-def _descendants(bad: set[_Stage], parent: _Stage) -> set[_Stage]:
-    """Stages (still without a HEALTHCHECK) built on ``parent``, and on those, recursively."""
-    children = {stage for stage in bad if stage.source == parent.name}
-    found = set(children)
-    for child in children:
-        found |= _descendants(bad - children, child)
+def _bases(bad: set[_Stage], child: _Stage) -> set[_Stage]:
+    """Stages (still without a HEALTHCHECK) that ``child`` is built on, and theirs, in turn."""
+    parents = {stage for stage in bad if stage.name == child.source}
+    found = set(parents)
+    for parent in parents:
+        found |= _bases(bad - parents, parent)
     return found
 
 
