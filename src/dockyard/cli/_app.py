@@ -6,12 +6,14 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import IO, NoReturn
-
-from rich.console import Console
+from functools import cached_property
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from dockyard.errors import DockyardError
 from dockyard.secrets import redact
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["Application", "abort"]
 
@@ -26,14 +28,25 @@ class Application:
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
     def __post_init__(self) -> None:
-        self.console = Console(file=self.stdout, highlight=False, soft_wrap=True)
-        self.err_console = Console(file=self.stderr, highlight=False, soft_wrap=True)
         level = logging.WARNING - 10 * self.verbosity
         logging.basicConfig(
             level=max(level, logging.DEBUG),
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             stream=self.stderr,
         )
+
+    @cached_property
+    def console(self) -> Console:
+        """rich is imported only by commands that draw with it: `dockyard lint` starts faster."""
+        from rich.console import Console
+
+        return Console(file=self.stdout, highlight=False, soft_wrap=True)
+
+    @cached_property
+    def err_console(self) -> Console:
+        from rich.console import Console
+
+        return Console(file=self.stderr, highlight=False, soft_wrap=True)
 
     @property
     def interactive(self) -> bool:
@@ -42,7 +55,8 @@ class Application:
 
     def say(self, message: str) -> None:
         """A progress or status line for a person (stderr, so stdout stays machine-readable)."""
-        self.err_console.print(redact(message), markup=False)
+        self.stderr.write(redact(message) + "\n")
+        self.stderr.flush()
 
     def print(self, text: str) -> None:
         self.stdout.write(redact(text) + ("" if text.endswith("\n") else "\n"))
