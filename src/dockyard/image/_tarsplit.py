@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 from typing import IO
 
 from dockyard.errors import AnalysisError
@@ -47,6 +48,27 @@ def _typeflag(line: bytes) -> int:
     return chunk[position % 3]
 
 
+_FILE_PREFIX = b'{"type":1,"name":"'
+_SIZE_FIELD = b'","size":'
+_DIGITS = re.compile(rb"\d+")
+
+
+def _plain_file(line: bytes) -> tuple[str, int] | None:
+    """Name and size of a file record without escapes in it, read without a JSON parser (the
+    record layout is fixed by tar-split's Go struct); None sends the line to ``json.loads``."""
+    if not line.startswith(_FILE_PREFIX) or b"\\" in line:
+        return None
+    start = len(_FILE_PREFIX)
+    end = line.find(b'"', start)
+    if end < 0:
+        return None
+    name = line[start:end].decode("utf-8", "replace")
+    if not line.startswith(_SIZE_FIELD, end):
+        return name, 0
+    digits = _DIGITS.match(line, end + len(_SIZE_FIELD))
+    return (name, int(digits.group())) if digits else None
+
+
 def read_tar_split(stream: IO[bytes], *, what: str) -> LayerFiles:
     """Entries of one layer from its (gzip-compressed) tar-split stream."""
     layer = LayerFiles()
@@ -56,6 +78,11 @@ def read_tar_split(stream: IO[bytes], *, what: str) -> LayerFiles:
             for line in lines:
                 if line.startswith(_SEGMENT_PREFIX):
                     last_typeflag = _typeflag(line) or last_typeflag
+                    continue
+                plain = _plain_file(line)
+                if plain is not None:
+                    name, size = plain
+                    layer.add(name, size, is_dir=last_typeflag == _DIRTYPE or name.endswith("/"))
                     continue
                 record = json.loads(line)
                 kind = record.get("type")
