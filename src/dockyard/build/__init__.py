@@ -1,23 +1,59 @@
 """dockyard.build: git source -> Dockerfile (heredocs translated for old engines) -> BuildKit
-build -> metadata-action tags -> push -> the registry's own digest."""
+build -> metadata-action tags -> push -> the registry's own digest.
+
+Names are imported on first use (PEP 562): ``dockyard build`` on an unchanged commit needs the
+pipeline and the registry, not the Dockerfile parser, the heredoc translator or the demo, and
+every module skipped is start-up time saved on each call.
+"""
 
 from __future__ import annotations
 
-from dockyard.build._command import build_command
-from dockyard.build._demo import DemoResult, run_demo
-from dockyard.build._heredoc import Translation, needs_translation, translate_heredocs
-from dockyard.build._inputs import TRANSLATION_VERSION, inputs_hash
-from dockyard.build._pipeline import (
-    BuildOptions,
-    BuildOutcome,
-    Registry,
-    Reporter,
-    ServedImage,
-    run_build,
-)
-from dockyard.build._progress import LiveReporter, PlainReporter
-from dockyard.build._source import Source, SourceInfo, checkout
-from dockyard.build._tags import LABEL_INPUTS, TagPlan, oci_labels, plan_tags, sanitize_tag
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dockyard.build._command import build_command
+    from dockyard.build._demo import DemoResult, run_demo
+    from dockyard.build._heredoc import Translation, needs_translation, translate_heredocs
+    from dockyard.build._inputs import TRANSLATION_VERSION, inputs_hash
+    from dockyard.build._pipeline import (
+        BuildOptions,
+        BuildOutcome,
+        Registry,
+        Reporter,
+        ServedImage,
+        run_build,
+    )
+    from dockyard.build._progress import LiveReporter, PlainReporter
+    from dockyard.build._source import Source, SourceInfo, checkout
+    from dockyard.build._tags import LABEL_INPUTS, TagPlan, oci_labels, plan_tags, sanitize_tag
+
+_HOME = {
+    "build_command": "_command",
+    "DemoResult": "_demo",
+    "run_demo": "_demo",
+    "Translation": "_heredoc",
+    "needs_translation": "_heredoc",
+    "translate_heredocs": "_heredoc",
+    "TRANSLATION_VERSION": "_inputs",
+    "inputs_hash": "_inputs",
+    "BuildOptions": "_pipeline",
+    "BuildOutcome": "_pipeline",
+    "Registry": "_pipeline",
+    "Reporter": "_pipeline",
+    "ServedImage": "_pipeline",
+    "run_build": "_pipeline",
+    "LiveReporter": "_progress",
+    "PlainReporter": "_progress",
+    "Source": "_source",
+    "SourceInfo": "_source",
+    "checkout": "_source",
+    "LABEL_INPUTS": "_tags",
+    "TagPlan": "_tags",
+    "oci_labels": "_tags",
+    "plan_tags": "_tags",
+    "sanitize_tag": "_tags",
+}
 
 __all__ = [
     "LABEL_INPUTS",
@@ -45,3 +81,16 @@ __all__ = [
     "sanitize_tag",
     "translate_heredocs",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'dockyard.build' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"dockyard.build.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

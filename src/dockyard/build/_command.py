@@ -10,7 +10,7 @@ from rich.console import Console
 if TYPE_CHECKING:
     from dockyard.engine import Engine
 
-from dockyard.build._pipeline import BuildOptions, BuildOutcome, Reporter, run_build
+from dockyard.build._pipeline import BuildOptions, BuildOutcome, Reporter, run_build, start_lookup
 from dockyard.build._progress import LiveReporter, PlainReporter
 from dockyard.errors import BuildError
 
@@ -26,6 +26,7 @@ def build_command(
     environ: Mapping[str, str],
 ) -> BuildOutcome:
     """Run one build; on a failed build the tail of its log goes to ``say`` before the error."""
+    lookup = start_lookup(options)  # git ls-remote runs while the registry client is imported
     from dockyard.build._registry import open_registry
 
     reporter: LiveReporter | PlainReporter = (
@@ -42,7 +43,11 @@ def build_command(
     with open_registry(environ=environ, needed=options.push) as registry, reporter:
         try:
             return run_build(
-                connect, options=options, reporter=_as_reporter(reporter), registry=registry
+                connect,
+                options=options,
+                reporter=_as_reporter(reporter),
+                registry=registry,
+                lookup=lookup,
             )
         except BuildError as exc:
             if exc.log_tail:

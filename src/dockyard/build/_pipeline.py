@@ -20,17 +20,23 @@ from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dockyard.build._heredoc import needs_translation, translate_heredocs
 from dockyard.build._inputs import inputs_hash
 from dockyard.build._source import Source, SourceInfo, checkout, resolve
 from dockyard.build._tags import LABEL_INPUTS, oci_labels, plan_tags
-from dockyard.dockerfile import parse
 from dockyard.errors import DockerfileError, RegistryError, UsageError
 
 if TYPE_CHECKING:
     from dockyard.engine import BuildEvent, Engine
 
-__all__ = ["BuildOptions", "BuildOutcome", "Registry", "Reporter", "ServedImage", "run_build"]
+__all__ = [
+    "BuildOptions",
+    "BuildOutcome",
+    "Registry",
+    "Reporter",
+    "ServedImage",
+    "run_build",
+    "start_lookup",
+]
 
 _TRANSLATED_DOCKERFILE = ".dockyard-heredoc/Dockerfile"
 
@@ -169,22 +175,38 @@ class _LazyEngine:
         return self._engine
 
 
+def start_lookup(options: BuildOptions) -> concurrent.futures.Future[SourceInfo | None] | None:
+    """Start ``git ls-remote`` in the background: it waits on a subprocess, so it runs beside
+    the imports and the registry check instead of after them. None when ``--force`` needs no
+    skip check. Its errors surface only when the result is read, after the registry's."""
+    if options.force:
+        return None
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ls-remote")
+    future = pool.submit(resolve, options.source, ref=options.ref)
+    pool.shutdown(wait=False)
+    return future
+
+
 def run_build(
     engine: Callable[[], Engine],
     *,
     options: BuildOptions,
     reporter: Reporter,
     registry: Registry | None = None,
+    lookup: concurrent.futures.Future[SourceInfo | None] | None = None,
 ) -> BuildOutcome:
     """The whole command; raises a :class:`DockyardError` subclass on every expected failure.
 
     ``engine`` is called (once) only when the engine is needed: a build the registry already
     serves needs none. ``size_bytes`` is what the registry stores (config and compressed layers)
-    for a pushed image, the engine's uncompressed size otherwise.
+    for a pushed image, the engine's uncompressed size otherwise. ``lookup`` is a
+    :func:`start_lookup` begun earlier by the caller (one is started here otherwise).
     """
     started = time.monotonic()
     lazy = _LazyEngine(engine)
     repository = _repository(options.image)
+    if lookup is None:
+        lookup = start_lookup(options)
     if options.push:
         if registry is None:
             raise UsageError("--push needs a registry client")
@@ -192,9 +214,9 @@ def run_build(
         registry.check_push_access(repository)
     if options.force or not options.push:
         lazy.prewarm()
-    if not options.force:
+    if lookup is not None:
         # The commit is known from `git ls-remote` alone: an unchanged one needs no clone.
-        known = resolve(options.source, ref=options.ref)
+        known = lookup.result()
         if known is not None and known.dirty:
             reporter.note("the work tree has uncommitted changes: building them, no skip check")
         elif known is not None:
@@ -275,6 +297,8 @@ def _plan(source: Source, *, options: BuildOptions) -> _Plan:
         )
     relative = _dockerfile_relative(options)
     text = dockerfile.read_text(encoding="utf-8", errors="replace")
+    from dockyard.dockerfile import parse  # only a build reads a Dockerfile (start-up time)
+
     parse(text, path=relative)  # a syntax error stops here, with its line
     try:
         in_context = dockerfile.relative_to(context_dir).as_posix()
@@ -353,13 +377,19 @@ def _already_built(
     revision = plan.revision
     if options.push and registry is not None:
         reference = f"{repository}:{revision_tag}"
-        served = registry.served_image(reference)
-        if served is None or served.labels.get(LABEL_INPUTS) != plan.inputs:
-            return None
-        reporter.note(f"already built and pushed: {reference} ({served.digest})")
         others = [t for t in plan.tags if t != revision_tag]
-        _point_missing_tags(registry, repository, tags=others, digest=served.digest,
-                            reporter=reporter)  # fmt: skip
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            # The other tags' HEADs go out while the image is read: one round trip less.
+            current = pool.submit(registry.digests, [f"{repository}:{t}" for t in others])
+            served = registry.served_image(reference)
+            if served is None or served.labels.get(LABEL_INPUTS) != plan.inputs:
+                current.cancel()
+                return None
+            reporter.note(f"already built and pushed: {reference} ({served.digest})")
+            missing = [t for t in others if current.result()[f"{repository}:{t}"] != served.digest]
+        if missing:
+            reporter.note(f"pointing {', '.join(missing)} at {served.digest} in the registry")
+            registry.point_tags(repository, digest=served.digest, tags=missing)
         return BuildOutcome(
             repository, plan.tags, served.digest, revision, served.size_bytes, 0.0, True
         )
@@ -374,19 +404,6 @@ def _already_built(
     reporter.note(f"already built: {repository}:{revision_tag} ({images[0][:19]})")
     size = api.image_size(engine.get(), ref=images[0])
     return BuildOutcome(repository, plan.tags, None, revision, size, 0.0, True, images[0])
-
-
-def _point_missing_tags(
-    registry: Registry, repository: str, *, tags: list[str], digest: str, reporter: Reporter
-) -> None:
-    """Tags that do not serve ``digest`` yet get its manifest, stored by the registry itself:
-    the layers are already there, so neither the engine nor a pull is needed."""
-    served = registry.digests([f"{repository}:{t}" for t in tags])
-    missing = [t for t in tags if served[f"{repository}:{t}"] != digest]
-    if not missing:
-        return
-    reporter.note(f"pointing {', '.join(missing)} at {digest} in the registry")
-    registry.point_tags(repository, digest=digest, tags=missing)
 
 
 def _build(
@@ -432,6 +449,9 @@ def _dockerfile_for_engine(
     engine: Engine, plan: _Plan, *, options: BuildOptions, reporter: Reporter
 ) -> tuple[str, dict[str, bytes]]:
     """The Dockerfile path to name in the request, and generated files to add to the context."""
+    from dockyard.build._heredoc import needs_translation, translate_heredocs
+    from dockyard.dockerfile import parse
+
     dockerfile = parse(plan.dockerfile_text, path=plan.dockerfile_path or "Dockerfile")
     if needs_translation(
         dockerfile, frontend_has_heredocs=engine.facts.builtin_frontend_has_heredocs

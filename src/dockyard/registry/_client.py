@@ -1,7 +1,8 @@
 """The registry client: manifests and blobs over the OCI distribution API, always digest-verified.
 
 One ``httpx.Client`` per :class:`RegistryClient`, so connections and bearer tokens are reused
-across calls; the transport is injectable so the protocol logic runs in memory in unit tests.
+across calls; the transport is injectable so the protocol logic runs in memory in unit tests
+(the default one sets TLS up only for https registries, see :mod:`._transport`).
 Plain http is used for loopback registries and ``insecure_hosts`` (as docker does), https
 elsewhere. Every answer that can carry Docker Hub's rate-limit headers updates
 :attr:`RegistryClient.last_rate_limit`.
@@ -42,6 +43,7 @@ from dockyard.registry._model import (
 from dockyard.registry._platform import Platform
 from dockyard.registry._ratelimit import RateLimit, parse_rate_limit
 from dockyard.registry._reference import ImageReference
+from dockyard.registry._transport import SchemeTransport
 
 __all__ = ["RegistryClient"]
 
@@ -68,7 +70,7 @@ class RegistryClient:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._http = httpx.Client(
-            transport=transport,
+            transport=transport or SchemeTransport(),
             timeout=timeout,
             follow_redirects=True,
             headers={"User-Agent": _USER_AGENT},
