@@ -12,6 +12,7 @@ Prints a table, writes ``bench/out/lint.json``; with ``--write-docs`` it rewrite
 of ``docs/benchmarks.md`` and the generated disagreement list of ``docs/lint-vs-hadolint.md``.
 
     .venv/bin/python -P bench/lint.py [--write-docs] [--no-per-file] [--repeat N]
+    .venv/bin/python -P bench/lint.py --docs-from-last-run
 """
 
 from __future__ import annotations
@@ -717,7 +718,15 @@ def main() -> int:
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--no-per-file", dest="per_file", action="store_false")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--docs-from-last-run",
+        action="store_true",
+        help="measure nothing: rewrite the docs from bench/out/lint.json",
+    )
     args = parser.parse_args()
+    if args.docs_from_last_run:
+        write_docs(json.loads(OUT.read_text()))
+        return 0
     for binary in (HADOLINT, DOCKYARD):
         if not binary.exists():
             print(f"bench/lint.py: {binary} is missing: install the bench extra", file=sys.stderr)
