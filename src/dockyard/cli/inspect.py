@@ -62,7 +62,6 @@ def command(
 ) -> int:
     """Show IMAGE's layers, history, largest and wasted files, with dive's efficiency figures."""
     from dockyard.image import evaluate, load_rules
-    from dockyard.image._render import render_ci, render_inspect
 
     report, _ = inspect_for_cli(
         app,
@@ -90,10 +89,14 @@ def command(
             "rules": [{"rule": r.rule, "status": r.status, "message": r.message} for r in results],
         }
         if not as_json:
+            from dockyard.image._render import render_ci  # rich only for text output
+
             render_ci(app.console, report, results, config=used)
     if as_json:
         app.print(json.dumps(report, indent=2))
     elif not ci_mode:
+        from dockyard.image._render import render_inspect
+
         render_inspect(app.console, report, top=top)
     return 1 if failed else 0
 
