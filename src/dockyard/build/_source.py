@@ -32,6 +32,9 @@ _ALLOWED_SCHEMES = ("https", "http", "ssh", "git", "file", "git+ssh", "ssh+git")
 _SCP_LIKE = re.compile(r"^(?:[\w.+-]+@)?[\w.-]+:(?!//)")
 _HEX = re.compile(r"^[0-9a-f]{7,40}$")
 _TIMEOUT_S = 600
+# What resolve() learnt from `git ls-remote`, handed to the clone that follows in the same
+# process (one remote round trip instead of two, and the build fetches what was decided on).
+_remembered: dict[str, _Remote] = {}
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ def resolve(source: str, *, ref: str | None = None) -> SourceInfo | None:
         return _work_tree(local).info
     with tempfile.TemporaryDirectory(prefix="dockyard-ls-") as tmp:
         remote = _ls_remote(Path(tmp), url=url)
+    _remembered[url] = remote
     fetch_spec, branch, tag = _resolve(remote, ref=ref, shown=redact(url))
     if fetch_spec.startswith("refs/heads/"):
         revision = remote.heads[fetch_spec.removeprefix("refs/heads/")]
@@ -175,7 +179,7 @@ def _clone(url: str, *, ref: str | None, workdir: Path) -> Source:
     shown = redact(url)
     tree = workdir / "tree"
     _git(["init", "--quiet", str(tree)], cwd=workdir, fail="cannot create a temporary clone")
-    remote = _ls_remote(tree, url=url)
+    remote = _remembered.pop(url, None) or _ls_remote(tree, url=url)
     fetch_spec, branch, tag = _resolve(remote, ref=ref, shown=shown)
     _git(
         ["fetch", "--quiet", "--depth", "1", "--no-tags", "origin", "--", fetch_spec],
