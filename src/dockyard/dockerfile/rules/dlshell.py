@@ -173,7 +173,7 @@ class _Reader:
         self.pipes = False
         self.current = _Pending()
         self.heredocs: list[tuple[str, bool]] = []
-        self.skip_until: str | None = None  # "]]" or "))" compound tests
+        self.case_patterns = False  # inside "case ... in": the words before ")" are a pattern
 
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> None:
@@ -210,11 +210,17 @@ class _Reader:
                     self.skip_past("))")
                     return True
                 self.pos += len(op)
+                if op == "|" and (self.case_patterns or self.in_case_header()):
+                    return True  # "a|b)": alternatives of one case pattern, not a pipe
                 if op in ("|", "|&"):
                     self.pipes = True
-                self.end_command()
+                self.end_command(op)
                 return True
         return False
+
+    def in_case_header(self) -> bool:
+        words = self.current.words
+        return bool(words) and words[0].literal and words[0].text == "case"
 
     def skip_past(self, closing: str) -> None:
         end = self.text.find(closing, self.pos + 2)
@@ -412,11 +418,19 @@ class _Reader:
         return len(text) - 1
 
     # -- commands ------------------------------------------------------------------------------
-    def end_command(self) -> None:
+    def end_command(self, operator: str = "\n") -> None:
         pending, self.current = self.current, _Pending()
-        command = _command(pending.words)
-        if command is not None:
-            self.commands.append(command)
+        first = pending.words[0].text if pending.words and pending.words[0].literal else ""
+        if first == "case":  # "case WORD in" (and maybe the first pattern): no command
+            self.case_patterns = operator != ")"
+        elif first == "esac" or (self.case_patterns and operator == ")"):
+            self.case_patterns = False  # "esac", or the end of a pattern such as "x86_64)"
+        else:
+            command = _command(pending.words)
+            if command is not None:
+                self.commands.append(command)
+            if operator == ";;":
+                self.case_patterns = True
         self.commands.extend(pending.inner)
 
 

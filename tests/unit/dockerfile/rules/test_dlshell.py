@@ -26,6 +26,12 @@ CASES = [
     ("redirections", "make 2>&1 > /dev/null < in.txt", ["make"]),
     ("comment", "ls # && cd /tmp", ["ls"]),
     ("quoted operators", "echo 'a && b' \"c | d\"", ["echo"]),
+    (
+        "case patterns are not commands",
+        'case "$(uname -m)" in x86_64|amd64) cd /a ;; *) cd /b ;; esac; ls',
+        ["uname", "cd", "cd", "ls"],
+    ),
+    ("case on several lines", "case $x in\n  a) id;;\n  (b) ps\n  ;;\nesac", ["id", "ps"]),
 ]
 
 
@@ -57,7 +63,14 @@ def test_flag_values() -> None:
 
 @pytest.mark.parametrize(
     ("script", "pipes"),
-    [("a | b", True), ("a || b", False), ("echo $(ls | head -1)", True), ("echo '|'", False)],
+    [
+        ("a | b", True),
+        ("a || b", False),
+        ("echo $(ls | head -1)", True),
+        ("echo '|'", False),
+        ("case $x in a|b) ls ;; esac", False),
+        ("case $x in a) ls | wc ;; esac", True),
+    ],
 )
 def test_pipes(script: str, pipes: bool) -> None:
     assert read_script(script).has_pipes is pipes
