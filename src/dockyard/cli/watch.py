@@ -98,7 +98,9 @@ def _duration(value: str) -> float:
 )
 @click.option(
     "-t",
+    "--stop-timeout",
     "--timeout",
+    "timeout",
     envvar=_env("TIMEOUT"),
     default="10s",
     help="Stop timeout before SIGKILL (e.g. 10s), unless the container sets its own.",
@@ -281,9 +283,7 @@ def _run_once(app: Application, watcher: Any, options: dict[str, Any]) -> None:
 
     report = watcher.run_cycle()
     Notifier(urls=options["notification_urls"]).send(report)
-    for result in report.results:
-        app.say(result.line())
-    app.say(report.summary())
+    app.say(report.text())  # the summary, then only what is not fresh: readable at 100 containers
     if options["as_json"]:
         app.print(report.to_json())
     if report.exit_code:
