@@ -290,7 +290,7 @@ EXPLANATION = [
     "include the copy that is kept.",
     "",
     "Memory: a Python process with the docker SDK imported (requests, urllib3, ssl) starts at",
-    "~36 MB, so on the small image dockyard's margin under dive is a few MB; on the large one",
+    "~34 MB, so on the small image dockyard's margin under dive is a few MB; on the large one",
     "dockyard holds one packed record per path and at most two layers' entries at a time.",
     "",
     "The fallback reader waits mostly on the engine producing `docker save` (the profile shows",
