@@ -25,9 +25,8 @@ __all__ = ["Command", "Script", "read_script"]
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_]")
 _SPECIAL_PARAMS = "@*#?$!-0123456789"
-_PREFIX_KEYWORDS = frozenset(
-    {"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"}
-)
+_PREFIX_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
+_FUNCTION_PARENS = re.compile(r"\(\s*\)")
 _CLOSING_KEYWORDS = frozenset({"fi", "done", "}", "esac"})
 _REDIRECTION = re.compile(r"(\d*|&)(<<<|<<-|<<|>>|<>|>&|<&|>\||>|<)")
 _WRAPPERS = frozenset({"busybox", "builtin", "command", "run"})
@@ -208,6 +207,11 @@ class _Reader:
                     return False
                 if op == "(" and text.startswith("((", pos) and not self.current.words:
                     self.skip_past("))")
+                    return True
+                definition = _FUNCTION_PARENS.match(text, pos) if op == "(" else None
+                if definition and len(self.current.words) == 1:
+                    self.pos = definition.end()
+                    self.current = _Pending()  # "name() { ...; }" defines, does not run, name
                     return True
                 self.pos += len(op)
                 if op == "|" and (self.case_patterns or self.in_case_header()):
@@ -420,6 +424,11 @@ class _Reader:
     # -- commands ------------------------------------------------------------------------------
     def end_command(self, operator: str = "\n") -> None:
         pending, self.current = self.current, _Pending()
+        timed = [w for w in pending.words if not (w.literal and w.text in _PREFIX_KEYWORDS)]
+        if timed and timed[0].literal and timed[0].text == "time" and len(timed) > 1:
+            # ShellCheck's tree holds "time cmd" as the command cmd plus one more: count both.
+            self.commands.append(Command(name="time", args=(), flag_positions=()))
+            pending.words = [w for w in pending.words if w is not timed[0]]
         first = pending.words[0].text if pending.words and pending.words[0].literal else ""
         if first == "case":  # "case WORD in" (and maybe the first pattern): no command
             self.case_patterns = operator != ")"

@@ -11,6 +11,7 @@ from tests.unit.dockerfile.rules._helpers import assert_catches
 CASES = [
     ("catches: RUN ls", ("FROM debian:12\nRUN apt-get update\nRUN ls\n"), [3]),
     ("catches: RUN c", ("FROM debian:12\nRUN a\n# comment\nRUN b\nRUN c\n"), [4, 5]),
+    ("catches: RUN ls (2)", ("FROM debian:12\nRUN f() { ls; }\nRUN ls\n"), [3]),
     (
         "catches: RUN --mount=type=cache,target=/root/.cache id",
         (
@@ -40,6 +41,7 @@ CASES = [
         ("FROM debian:12\nRUN ls\nRUN --mount=type=cache,target=/root/.cache ls\n"),
         [],
     ),
+    ("catches not: RUN ls (3)", ("FROM debian:12\nRUN time make\nRUN ls\n"), []),
 ]
 
 

@@ -31,6 +31,8 @@ CASES = [
         'case "$(uname -m)" in x86_64|amd64) cd /a ;; *) cd /b ;; esac; ls',
         ["uname", "cd", "cd", "ls"],
     ),
+    ("function definition", "f() { cd /tmp; }; f", ["cd", "f"]),
+    ("time counts as a command too", "time make -j2", ["time", "make"]),
     ("case on several lines", "case $x in\n  a) id;;\n  (b) ps\n  ;;\nesac", ["id", "ps"]),
 ]
 
