@@ -62,7 +62,7 @@ class Registry(Protocol):
 
     def point_tags(self, repository: str, *, digest: str, tags: Sequence[str]) -> None: ...
 
-    def image_size(self, reference: str) -> int: ...
+    def stored(self, reference: str) -> tuple[str, int] | None: ...
 
 
 @dataclass(frozen=True)
@@ -232,10 +232,9 @@ def run_build(
         image_id = _build(lazy, plan, repository=repository, options=options, reporter=reporter)
     digest = None
     if options.push and registry is not None:
-        digest = _push_all(
+        digest, size = _push_all(
             lazy.get(), registry, repository=repository, tags=plan.tags, reporter=reporter
         )
-        size = registry.image_size(f"{repository}@{digest}")
     else:
         size = _engine_api().image_size(lazy.get(), ref=image_id)
     return BuildOutcome(
@@ -492,8 +491,10 @@ def _push_all(
     repository: str,
     tags: tuple[str, ...],
     reporter: Reporter,
-) -> str | None:
-    """Push every tag; a failure names the tags that did land. Then ask the registry.
+) -> tuple[str, int]:
+    """Push every tag; a failure names the tags that did land. Then ask the registry which
+    digest each tag serves, and the stored size (one manifest GET for the first tag, HEADs for
+    the others beside it).
 
     The first tag uploads the layers; the others only add a manifest each, so they go in
     parallel.
@@ -518,8 +519,12 @@ def _push_all(
             exc.message = f"{exc.message} (already pushed: {', '.join(landed)})"
             exc.args = (exc.message,)
         raise
-    by_reference = registry.digests([f"{repository}:{tag}" for tag in tags])
-    digests = {tag: by_reference[f"{repository}:{tag}"] for tag in tags}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        others = pool.submit(registry.digests, [f"{repository}:{tag}" for tag in tags[1:]])
+        first = registry.stored(f"{repository}:{tags[0]}")
+        by_reference = others.result()
+    digests = {tags[0]: first[0] if first else None}
+    digests.update({tag: by_reference[f"{repository}:{tag}"] for tag in tags[1:]})
     served = {d for d in digests.values() if d}
     if len(served) != 1 or None in digests.values():
         raise RegistryError(
@@ -528,4 +533,5 @@ def _push_all(
         )
     digest = served.pop()
     reporter.note(f"pushed {len(tags)} tag(s) of {repository}: {digest}")
-    return digest
+    size = first[1] if first is not None else 0  # None was refused above
+    return digest, size

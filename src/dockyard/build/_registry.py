@@ -82,9 +82,16 @@ class BuildRegistry:
             target = parse_reference(f"{repository}:{tag}")
             self._client.put_manifest(target, raw=manifest.raw, media_type=manifest.media_type)
 
-    def image_size(self, reference: str) -> int:
-        """Bytes the registry stores for the image: its config and compressed layers."""
-        return _stored_size(self._client.get_manifest(parse_reference(reference)))
+    def stored(self, reference: str) -> tuple[str, int] | None:
+        """The digest ``reference`` serves and the bytes the registry stores for that image
+        (config and compressed layers), from one manifest GET; None when it is absent."""
+        ref = parse_reference(reference)
+        try:
+            top = self._client.get_index(ref)
+        except ManifestNotFound:
+            return None
+        manifest = self._client.get_manifest(ref.with_digest(top.digest)) if top.is_index else top
+        return top.digest, _stored_size(manifest)
 
     def _digest(self, reference: str) -> str | None:
         try:

@@ -43,8 +43,9 @@ class _FakeRegistry:
     def point_tags(self, repository: str, *, digest: str, tags: Sequence[str]) -> None:
         raise AssertionError("not expected")
 
-    def image_size(self, reference: str) -> int:
-        return 0
+    def stored(self, reference: str) -> tuple[str, int] | None:
+        digest = self.served.get(reference.rsplit(":", 1)[1])
+        return (digest, 42) if digest else None
 
 
 def _engine_api(fail_on: str | None) -> types.SimpleNamespace:
@@ -72,14 +73,14 @@ def test_a_failed_later_tag_names_the_tags_that_landed(monkeypatch: pytest.Monke
 def test_the_digest_reported_is_the_registry_s(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_pipeline, "_engine_api", lambda: _engine_api(None))
     registry = _FakeRegistry({"main": "sha256:aa", "latest": "sha256:aa"})
-    digest = _pipeline._push_all(
+    digest, size = _pipeline._push_all(
         None,  # type: ignore[arg-type]
         registry,
         repository="r/app",
         tags=("main", "latest"),
         reporter=_Notes(),
     )
-    assert digest == "sha256:aa"
+    assert (digest, size) == ("sha256:aa", 42)
 
 
 def test_tags_serving_different_digests_are_an_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -64,8 +64,8 @@ class _Registry:
         self.pointed.extend(tags)
         self.served.update(dict.fromkeys(tags, digest))
 
-    def image_size(self, reference: str) -> int:
-        raise AssertionError("the served image already said its size")
+    def stored(self, reference: str) -> tuple[str, int] | None:
+        raise AssertionError("nothing was pushed")
 
 
 def _no_engine() -> Engine:
