@@ -26,6 +26,7 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_]")
 _SPECIAL_PARAMS = "@*#?$!-0123456789"
 _PREFIX_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
+_BINARY = frozenset({"&&", "||", "|", "|&"})
 _FUNCTION_PARENS = re.compile(r"\(\s*\)")
 _CLOSING_KEYWORDS = frozenset({"fi", "done", "}", "esac"})
 _REDIRECTION = re.compile(r"(\d*|&)(<<<|<<-|<<|>>|<>|>&|<&|>\||>|<)")
@@ -170,6 +171,11 @@ class _Reader:
         self.pos = 0
         self.commands: list[Command] = []
         self.pipes = False
+        self.last_operator: str | None = "\n"  # None once a word follows
+        # Commands and pipes of the statements completed so far: where ShellCheck stops on a
+        # syntax error, hadolint keeps exactly those.
+        self.complete: tuple[int, bool] = (0, False)
+        self.depth = 0  # open compound commands: ( ), { }, if/fi, for|while|until/done, case
         self.current = _Pending()
         self.heredocs: list[tuple[str, bool]] = []
         self.case_patterns = False  # inside "case ... in": the words before ")" are a pattern
@@ -182,6 +188,7 @@ class _Reader:
             if char == "\n":
                 self.pos += 1
                 self.end_command()
+                self.last_operator = self.last_operator or "\n"
                 self.read_heredoc_bodies()
             elif char in " \t\r":
                 self.pos += 1
@@ -207,6 +214,9 @@ class _Reader:
                     return False
                 if op == "(" and text.startswith("((", pos) and not self.current.words:
                     self.skip_past("))")
+                    self.last_operator = None  # "(( i++ ))" is a command
+                    return True
+                if op == "(" and self.array_assignment():
                     return True
                 definition = _FUNCTION_PARENS.match(text, pos) if op == "(" else None
                 if definition and len(self.current.words) == 1:
@@ -214,17 +224,45 @@ class _Reader:
                     self.current = _Pending()  # "name() { ...; }" defines, does not run, name
                     return True
                 self.pos += len(op)
-                if op == "|" and (self.case_patterns or self.in_case_header()):
+                in_patterns = self.case_patterns and self.first_word() != "esac"
+                if op == "|" and (in_patterns or self.in_case_header()):
                     return True  # "a|b)": alternatives of one case pattern, not a pipe
+                if self.syntax_error(op):
+                    self.commands = self.commands[: self.complete[0]]
+                    self.pipes = self.complete[1]
+                    self.current = _Pending()
+                    self.pos = len(text)
+                    return True
+                self.last_operator = None if op == ")" else op
                 if op in ("|", "|&"):
                     self.pipes = True
                 self.end_command(op)
                 return True
         return False
 
-    def in_case_header(self) -> bool:
+    def syntax_error(self, op: str) -> bool:
+        """An operator with no command on its left (``a & && b``, ``a && && b``, ``a; ; b``)."""
+        if self.current.words or self.last_operator is None:
+            return False
+        return op in _BINARY or (op == ";" and self.last_operator != "&")
+
+    def array_assignment(self) -> bool:
+        """``name=(a b c)``: the parenthesised list is the value, not a subshell."""
         words = self.current.words
-        return bool(words) and words[0].literal and words[0].text == "case"
+        if not (words and words[-1].assignment and words[-1].text.endswith("=")):
+            return False
+        if self.pos == 0 or self.text[self.pos - 1] != "=":
+            return False
+        end = self.matching(self.pos)
+        words[-1].text += self.text[self.pos : end + 1]
+        self.pos = end + 1
+        return True
+
+    def in_case_header(self) -> bool:
+        return self.first_word() == "case"
+
+    def first_word(self) -> str:
+        return _first_word(self.current.words)
 
     def skip_past(self, closing: str) -> None:
         end = self.text.find(closing, self.pos + 2)
@@ -235,6 +273,7 @@ class _Reader:
         if not match:
             return False
         self.pos = match.end()
+        self.last_operator = None  # "> file" alone is a (redirection-only) command
         operator = match.group(2)
         self.skip_blanks()
         target = self.read_word()
@@ -261,6 +300,7 @@ class _Reader:
         word = self.read_word()
         if word.started:
             self.current.words.append(word)
+            self.last_operator = None
 
     def read_word(self) -> _Word:
         word = _Word()
@@ -429,18 +469,51 @@ class _Reader:
             # ShellCheck's tree holds "time cmd" as the command cmd plus one more: count both.
             self.commands.append(Command(name="time", args=(), flag_positions=()))
             pending.words = [w for w in pending.words if w is not timed[0]]
-        first = pending.words[0].text if pending.words and pending.words[0].literal else ""
+        first = _first_word(pending.words)
+        self.depth += _nesting(pending.words)
         if first == "case":  # "case WORD in" (and maybe the first pattern): no command
             self.case_patterns = operator != ")"
         elif first == "esac" or (self.case_patterns and operator == ")"):
             self.case_patterns = False  # "esac", or the end of a pattern such as "x86_64)"
         else:
+            self.depth += {"(": 1, ")": -1}.get(operator, 0)
             command = _command(pending.words)
             if command is not None:
                 self.commands.append(command)
             if operator == ";;":
                 self.case_patterns = True
         self.commands.extend(pending.inner)
+        ends_statement = operator in (";", "&", ";;", ")") or (
+            operator == "\n" and self.last_operator not in _BINARY
+        )
+        if ends_statement and self.depth <= 0:
+            self.complete = (len(self.commands), self.pipes)
+
+
+def _first_word(words: list[_Word]) -> str:
+    """The first word after keywords such as ``then``/``do``, if it is a literal."""
+    for word in words:
+        if not word.literal:
+            return ""
+        if word.text not in _PREFIX_KEYWORDS:
+            return word.text
+    return ""
+
+
+_OPENERS = frozenset({"if", "for", "while", "until", "select", "case", "{"})
+_CLOSERS = frozenset({"fi", "done", "esac", "}"})
+
+
+def _nesting(words: list[_Word]) -> int:
+    """How many compound commands the keywords leading ``words`` open (+) or close (-)."""
+    change = 0
+    for word in words:
+        if not word.literal or word.text not in _PREFIX_KEYWORDS | _CLOSING_KEYWORDS | _OPENERS:
+            break
+        change += (word.text in _OPENERS) - (word.text in _CLOSERS)
+        if word.text in ("for", "select", "case"):
+            break
+    return change
 
 
 def _command(words: list[_Word]) -> Command | None:

@@ -33,6 +33,12 @@ CASES = [
     ),
     ("function definition", "f() { cd /tmp; }; f", ["cd", "f"]),
     ("time counts as a command too", "time make -j2", ["time", "make"]),
+    ("case inside if", "if true; then case $x in a|b) top ;; esac; fi", ["true", "top"]),
+    ("array assignment is a value", "a=(1 2 3) && ls", ["ls"]),
+    # Where ShellCheck stops on a syntax error, hadolint keeps the statements completed before it.
+    ("syntax error after a background job", "top & && cd /x", ["top"]),
+    ("syntax error inside the first statement", "top && && cd /x", []),
+    ("syntax error inside a compound command", "ls; if true; then top & | x; fi", ["ls"]),
     ("case on several lines", "case $x in\n  a) id;;\n  (b) ps\n  ;;\nesac", ["id", "ps"]),
 ]
 
