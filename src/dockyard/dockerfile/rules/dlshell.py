@@ -26,6 +26,7 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_]")
 _SPECIAL_PARAMS = "@*#?$!-0123456789"
 _PREFIX_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
+_OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
 _BINARY = frozenset({"&&", "||", "|", "|&"})
 _FUNCTION_PARENS = re.compile(r"\(\s*\)")
 _CLOSING_KEYWORDS = frozenset({"fi", "done", "}", "esac"})
@@ -207,38 +208,47 @@ class _Reader:
         self.pos = len(self.text) if end == -1 else end
 
     def operator(self) -> bool:
-        text, pos = self.text, self.pos
-        for op in ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")"):
-            if text.startswith(op, pos):
-                if op == "&" and text.startswith("&>", pos):
-                    return False
-                if op == "(" and text.startswith("((", pos) and not self.current.words:
-                    self.skip_past("))")
-                    self.last_operator = None  # "(( i++ ))" is a command
-                    return True
-                if op == "(" and self.array_assignment():
-                    return True
-                definition = _FUNCTION_PARENS.match(text, pos) if op == "(" else None
-                if definition and len(self.current.words) == 1:
-                    self.pos = definition.end()
-                    self.current = _Pending()  # "name() { ...; }" defines, does not run, name
-                    return True
-                self.pos += len(op)
-                in_patterns = self.case_patterns and self.first_word() != "esac"
-                if op == "|" and (in_patterns or self.in_case_header()):
-                    return True  # "a|b)": alternatives of one case pattern, not a pipe
-                if self.syntax_error(op):
-                    self.commands = self.commands[: self.complete[0]]
-                    self.pipes = self.complete[1]
-                    self.current = _Pending()
-                    self.pos = len(text)
-                    return True
-                self.last_operator = None if op == ")" else op
-                if op in ("|", "|&"):
-                    self.pipes = True
-                self.end_command(op)
-                return True
+        op = next((o for o in _OPERATORS if self.text.startswith(o, self.pos)), None)
+        if op is None or (op == "&" and self.text.startswith("&>", self.pos)):
+            return False
+        if op == "(" and self.not_a_subshell():
+            return True
+        self.pos += len(op)
+        if op == "|" and self.in_case_pattern():
+            return True  # "a|b)": alternatives of one case pattern, not a pipe
+        if self.syntax_error(op):
+            self.stop_at_error()
+            return True
+        self.last_operator = None if op == ")" else op
+        self.pipes = self.pipes or op in ("|", "|&")
+        self.end_command(op)
+        return True
+
+    def not_a_subshell(self) -> bool:
+        """``(( i++ ))``, ``name=(a b)``, ``name() {...}``: parentheses that open no subshell."""
+        if self.text.startswith("((", self.pos) and not self.current.words:
+            self.skip_past("))")
+            self.last_operator = None  # "(( i++ ))" is a command
+            return True
+        if self.array_assignment():
+            return True
+        definition = _FUNCTION_PARENS.match(self.text, self.pos)
+        if definition and len(self.current.words) == 1:
+            self.pos = definition.end()
+            self.current = _Pending()  # "name() { ...; }" defines name, does not run it
+            return True
         return False
+
+    def in_case_pattern(self) -> bool:
+        in_patterns = self.case_patterns and self.first_word() != "esac"
+        return in_patterns or self.first_word() == "case"
+
+    def stop_at_error(self) -> None:
+        """Where ShellCheck stops, hadolint keeps the statements completed before the error."""
+        self.commands = self.commands[: self.complete[0]]
+        self.pipes = self.complete[1]
+        self.current = _Pending()
+        self.pos = len(self.text)
 
     def syntax_error(self, op: str) -> bool:
         """An operator with no command on its left (``a & && b``, ``a && && b``, ``a; ; b``)."""
@@ -257,9 +267,6 @@ class _Reader:
         words[-1].text += self.text[self.pos : end + 1]
         self.pos = end + 1
         return True
-
-    def in_case_header(self) -> bool:
-        return self.first_word() == "case"
 
     def first_word(self) -> str:
         return _first_word(self.current.words)
