@@ -1,5 +1,6 @@
-"""What every hadolint-compatible DL rule shares: how hadolint reads a FROM, a RUN script, the
-ONBUILD triggers, and the two shapes of rule (one instruction at a time, or a fold over the file).
+"""What every hadolint-compatible DL rule shares: how hadolint reads a FROM, a RUN script and the
+ONBUILD triggers, and :class:`StreamRule`, hadolint's rule that folds over the whole file (next
+to the framework's :class:`~dockyard.dockerfile.rules.InstructionRule`, one instruction at a time).
 
 hadolint runs a rule over the file's instructions in order; rules marked ``onbuild`` run a second
 time, separately, over the instructions inside ``ONBUILD`` triggers only. Keeping those semantics

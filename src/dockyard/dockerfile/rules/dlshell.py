@@ -127,7 +127,7 @@ def read_script(text: str) -> Script:
     return Script(text=text, commands=tuple(reader.commands), has_pipes=reader.pipes)
 
 
-def flags_of(args: Iterable[str]) -> tuple[tuple[str, int], ...]:
+def _flags_of(args: Iterable[str]) -> tuple[tuple[str, int], ...]:
     positions: list[tuple[str, int]] = []
     for index, arg in enumerate(args):
         if arg in ("-", "--") or not arg.startswith("-"):
@@ -540,7 +540,7 @@ def _command(words: list[_Word]) -> Command | None:
     name = rest[0].text
     args = tuple(word.text for word in rest[1:])
     name = _effective_name(name, rest[1:]) or name
-    return Command(name=name, args=args, flag_positions=flags_of(args))
+    return Command(name=name, args=args, flag_positions=_flags_of(args))
 
 
 def _effective_name(name: str, args: list[_Word]) -> str | None:
