@@ -33,6 +33,7 @@ class TestEnv:
     busybox: str
     debian: str
     python: str
+    podman_host: str
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +51,7 @@ def test_env() -> TestEnv:
         busybox=values["DOCKYARD_TEST_BUSYBOX"],
         debian=values["DOCKYARD_TEST_DEBIAN"],
         python=values["DOCKYARD_TEST_PYTHON"],
+        podman_host=values["DOCKYARD_TEST_PODMAN_HOST"],
     )
     for host in (env.registry, env.auth_registry):
         try:
