@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule
+from dockyard.dockerfile.rules._base import Severity
+from dockyard.dockerfile.rules.dlbase import OnePerStageRule
 
 __all__ = ["rule"]
 
 
-def _scan(instructions: list[Instruction], ctx: LintContext) -> list[int]:
-    del ctx
-    seen = False
-    failing: list[int] = []
-    for instruction in instructions:
-        if instruction.keyword == "FROM":
-            seen = False
-        elif instruction.keyword == "CMD":
-            if seen:
-                failing.append(instruction.start_line)
-            seen = True
-    return failing
-
-
-class DL4003(StreamRule):
+class DL4003(OnePerStageRule):
     code = "DL4003"
+    keyword = "CMD"
     severity = Severity.WARNING
     message = (
         "Multiple `CMD` instructions found. If you list more than one `CMD` then only the last "
         "`CMD` will take effect"
     )
-
-    def scan(
-        self, instructions: list[Instruction], ctx: LintContext
-    ) -> Iterable[int | tuple[int, str]]:
-        return _scan(instructions, ctx)
 
 
 rule = DL4003()

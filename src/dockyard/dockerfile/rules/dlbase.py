@@ -22,6 +22,7 @@ from dockyard.dockerfile.rules.dlshell import Command, Script, read_script
 __all__ = [
     "ARCHIVE_EXTENSIONS",
     "BaseImage",
+    "OnePerStageRule",
     "StreamRule",
     "base_image",
     "cache_mount_with",
@@ -148,6 +149,28 @@ class StreamRule(Rule):
             for failure in self.scan(stream, ctx):
                 line, message = failure if isinstance(failure, tuple) else (failure, None)
                 yield self.finding(line, ctx, message=message)
+
+
+class OnePerStageRule(StreamRule):
+    """Only the last ``keyword`` of a stage takes effect: every earlier one in the same stage is
+    reported (DL3012 HEALTHCHECK, DL4003 CMD, DL4004 ENTRYPOINT)."""
+
+    keyword: ClassVar[str]
+
+    def scan(
+        self, instructions: list[Instruction], ctx: LintContext
+    ) -> Iterable[int | tuple[int, str]]:
+        del ctx
+        seen = False
+        failing: list[int] = []
+        for instruction in instructions:
+            if instruction.keyword == "FROM":
+                seen = False
+            elif instruction.keyword == self.keyword:
+                if seen:
+                    failing.append(instruction.start_line)
+                seen = True
+        return failing
 
 
 def _rpm_version_like(parts: list[str]) -> bool:
