@@ -202,14 +202,19 @@ def command(app: Application, /, names: tuple[str, ...], **options: Any) -> None
     settings = _settings(app, names, options)
     from dockyard.engine import Engine
     from dockyard.update import Watcher, recover
+    from dockyard.update._handoff import TAKEOVER_SECONDS, take_over
     from dockyard.update._source import RegistryDigestSource
 
     with ExitStack() as stack:
         engine = stack.enter_context(Engine())
         engine.ping()
-        _lock_state_dir(stack, settings.state_dir)
+        taken = take_over(engine, state_dir=settings.state_dir, own_id=settings.own_id)
+        for name in taken:
+            app.say(f"{name}: took over from the old dockyard container")
+        _lock_state_dir(stack, settings.state_dir, wait=TAKEOVER_SECONDS if taken else 0)
         for item in recover(engine, state_dir=settings.state_dir, own_id=settings.own_id):
-            app.say(f"recovered {item.name}: interrupted at {item.step}, {item.action}")
+            if item.action != "taken_over":
+                app.say(f"recovered {item.name}: interrupted at {item.step}, {item.action}")
         source = RegistryDigestSource(environ=app.environ, timeout=options["registry_timeout"])
         stack.callback(source.close)
         watcher = Watcher(
@@ -264,18 +269,25 @@ def _settings(app: Application, names: tuple[str, ...], options: dict[str, Any])
     )
 
 
-def _lock_state_dir(stack: ExitStack, state_dir: Path) -> None:
-    """One watcher per state directory: two would replay each other's journals."""
+def _lock_state_dir(stack: ExitStack, state_dir: Path, *, wait: float) -> None:
+    """One watcher per state directory: two would replay each other's journals. After a
+    take-over, wait a while: the old dockyard ends as its container is removed."""
     import fcntl
+    import time
 
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     handle = stack.enter_context((state_dir / "lock").open("w"))
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError as exc:
-        raise UsageError(
-            f"another dockyard watch uses {state_dir}; stop it or pass another --state-dir"
-        ) from exc
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError as exc:
+            if time.monotonic() >= deadline:
+                raise UsageError(
+                    f"another dockyard watch uses {state_dir}; stop it or pass another --state-dir"
+                ) from exc
+        time.sleep(0.2)
 
 
 def _run_once(app: Application, watcher: Any, options: dict[str, Any]) -> None:
@@ -286,6 +298,10 @@ def _run_once(app: Application, watcher: Any, options: dict[str, Any]) -> None:
     app.say(report.text())  # the summary, then only what is not fresh: readable at 100 containers
     if options["as_json"]:
         app.print(report.to_json())
+    failed_handover = watcher.finish_handover()  # returns only when it failed
+    if failed_handover is not None:
+        app.say(failed_handover)
+        raise click.exceptions.Exit(11)
     if report.exit_code:
         raise click.exceptions.Exit(report.exit_code)
 

@@ -82,6 +82,8 @@ class Watcher:
         self.settings = settings
         self.auth_for = auth_for or (lambda _ref: None)
         self.backoff = Backoff()
+        self.pending_handover: Replacement | None = None
+        self._failed_handovers: dict[str, str] = {}  # new image id -> why
 
     def run_cycle(self, *, images: Sequence[str] = ()) -> CycleReport:
         started = time.monotonic()
@@ -256,7 +258,7 @@ class Watcher:
         for name in order:
             self._record(candidates[name], outcomes[name], report)
         for candidate in own:
-            self._hand_over(candidate, names_by_id, report)
+            self._plan_handover(candidate, names_by_id, report)
 
     def _launch_level(self, level: list[Replacement], outcomes: dict[str, Outcome]) -> None:
         """Start every container of one dependency level, then confirm them side by side, so
@@ -347,20 +349,37 @@ class Watcher:
         if remove_image_if_unused(self.engine, image_id=container.image_id):
             log.info("%s: removed the replaced image %s", container.name, container.image_id[:19])
 
-    def _hand_over(
+    def _plan_handover(
         self, candidate: _Candidate, names_by_id: Mapping[str, str], report: CycleReport
     ) -> None:
-        replacement = self._replacement(candidate, names_by_id)
-        reason = hand_over(replacement)
-        status = Status.UPDATED if reason is None else Status.FAILED
+        """dockyard's own container is replaced last, after the cycle's report went out:
+        :meth:`finish_handover` starts the successor, which ends this process."""
+        failed = self._failed_handovers.get(candidate.new_image_id)
+        if failed is not None:
+            reason = f"{failed} (not retried for this image until dockyard restarts)"
+            report.results.append(
+                _result(candidate.container, Status.FAILED, reason, candidate.new_image_id)
+            )
+            return
+        self.pending_handover = self._replacement(candidate, names_by_id)
         report.results.append(
             _result(
                 candidate.container,
-                status,
-                reason or "handed over to the new dockyard container, which removes this one",
+                Status.UPDATED,
+                "handing over to a new dockyard container, which removes this one",
                 candidate.new_image_id,
             )
         )
+
+    def finish_handover(self) -> str | None:
+        """Run a planned self-update. Returns only if it failed (why), or if none was planned
+        (None): on success the successor ends this process."""
+        replacement, self.pending_handover = self.pending_handover, None
+        if replacement is None:
+            return None
+        reason = hand_over(replacement)
+        self._failed_handovers[str(replacement.plan["new_image_id"])] = reason
+        return reason
 
 
 def _side_by_side(

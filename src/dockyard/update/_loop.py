@@ -39,7 +39,19 @@ class WatchLoop:
             log.info("%s", report.summary())
         for listener in self.listeners:
             listener(report)
+        self._hand_over(wait)
         return report
+
+    def _hand_over(self, wait: float) -> None:
+        """After the report went out: dockyard's own update, if the cycle planned one."""
+        if self.watcher.pending_handover is None or not self._lock.acquire(timeout=wait):
+            return
+        try:
+            reason = self.watcher.finish_handover()
+        finally:
+            self._lock.release()
+        if reason is not None:
+            log.error("%s", reason)
 
     def run(self, *, schedule: Schedule | None, first_now: bool = True) -> None:
         """Cycle on ``schedule`` until :attr:`stop` is set (None: only on demand)."""

@@ -6,18 +6,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import docker
 import httpx
 
 from tests.conftest import TestEnv
+from tests.integration.selfimage.conftest import SelfImage, commit_all
 
-ROOT = Path(__file__).resolve().parents[3]
-DOCKYARD = str(Path(sys.executable).with_name("dockyard"))
 SOCKET = "/var/run/docker.sock"
 MANIFEST_TYPES = ", ".join(
     [
@@ -27,27 +23,6 @@ MANIFEST_TYPES = ", ".join(
         "application/vnd.docker.distribution.manifest.v2+json",
     ]
 )
-
-
-def _git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    result = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    )
-    return result.stdout.strip()
-
-
-def _commit_all(repo: Path) -> str:
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "initial")
-    return _git(repo, "rev-parse", "HEAD")
 
 
 def _registry_digest(registry: str, repository: str, tag: str) -> str:
@@ -60,31 +35,14 @@ def _registry_digest(registry: str, repository: str, tag: str) -> str:
     return response.headers["Docker-Content-Digest"]
 
 
-def _self_context(tmp_path: Path) -> Path:
-    context = tmp_path / "dockyard-src"
-    context.mkdir()
-    for name in ("pyproject.toml", "README.md", "Dockerfile", ".dockerignore"):
-        shutil.copy2(ROOT / name, context / name)
-    shutil.copytree(ROOT / "src", context / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    wheelhouse = subprocess.run(
-        [str(ROOT / "scripts" / "wheelhouse")], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    shutil.copytree(wheelhouse, context / "wheelhouse")
-    _commit_all(context)
-    return context
-
-
 def _sample_app(tmp_path: Path, base: str) -> tuple[Path, str]:
     app = tmp_path / "app"
     app.mkdir()
     (app / "Dockerfile").write_text(
-        f"FROM {base}\n"
-        "COPY message.txt /message.txt\n"
-        "USER 1000:1000\n"
-        'CMD ["cat", "/message.txt"]\n'
+        f'FROM {base}\nCOPY message.txt /message.txt\nUSER 1000:1000\nCMD ["cat", "/message.txt"]\n'
     )
     (app / "message.txt").write_text("built by dockyard inside a container\n")
-    revision = _commit_all(app)
+    revision = commit_all(app)
     # The container's user owns nothing on the host; let it read the repository.
     for path in [app, *app.rglob("*")]:
         os.chown(path, 10001, 10001)
@@ -92,29 +50,20 @@ def _sample_app(tmp_path: Path, base: str) -> tuple[Path, str]:
 
 
 def test_dockyard_builds_and_pushes_from_inside_its_own_container(
-    test_env: TestEnv, docker_client: docker.DockerClient, unique: str, tmp_path: Path
+    test_env: TestEnv,
+    docker_client: docker.DockerClient,
+    self_image: SelfImage,
+    unique: str,
+    tmp_path: Path,
 ) -> None:
-    self_image = f"{test_env.registry}/dockyard-self-{unique}"
     inner_repository = f"inner-{unique}"
     created: list[str] = []
+    assert "latest" in self_image.tags
     try:
-        built = subprocess.run(
-            [
-                DOCKYARD, "build", str(_self_context(tmp_path)), "--image", self_image,
-                "--build-arg", f"BASE_IMAGE={test_env.python}",
-                "--build-arg", "PIP_NO_INDEX=1",
-                "--build-arg", "PIP_FIND_LINKS=/src/wheelhouse",
-                "--network", "host", "--json",
-            ],
-            check=False, capture_output=True, text=True, timeout=900,
-        )  # fmt: skip
-        assert built.returncode == 0, built.stderr
-        self_tags = json.loads(built.stdout)["tags"]
-        created += [f"{self_image}:{tag}" for tag in self_tags]
         app, revision = _sample_app(tmp_path, test_env.busybox)
 
         output = docker_client.containers.run(
-            f"{self_image}:latest",
+            f"{self_image.repository}:latest",
             command=[
                 "build", "file:///repo", "--image", f"{test_env.registry}/{inner_repository}",
                 "--push", "--json",

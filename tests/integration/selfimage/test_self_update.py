@@ -1,0 +1,217 @@
+"""dockyard watch updates its own container: the daemon, running from dockyard's image with the
+host's Docker socket, sees a new image under its own tag, starts its successor and is removed by
+it. A successor that cannot run is removed again and the old dockyard runs on under its name."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docker
+import docker.errors
+import pytest
+from docker.models.containers import Container
+
+from tests.integration.selfimage.conftest import SelfImage
+
+SOCKET = "/var/run/docker.sock"
+TEMP_MARK = "-dockyard-old-"
+
+
+def _wait_for(condition: Callable[[], Any], *, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+@dataclass
+class Deployment:
+    client: docker.DockerClient
+    ref: str  # the tag dockyard's container runs and watches
+    name: str
+    state: Path
+    built: list[str] = field(default_factory=list)
+
+    def containers(self) -> list[Container]:
+        """Every container of this deployment, the one under the name and any set aside."""
+        found = self.client.containers.list(all=True, filters={"name": self.name})
+        return [c for c in found if c.name == self.name or c.name.startswith(self.name + "-")]
+
+    def current(self) -> Container | None:
+        with contextlib.suppress(docker.errors.NotFound):
+            return self.client.containers.get(self.name)
+        return None
+
+    def push(self, dockerfile_tail: str) -> str:
+        """A new image under the watched tag, built on the running one; its id."""
+        dockerfile = f"FROM {self.ref}\n{dockerfile_tail}\n"
+        image, _ = self.client.images.build(
+            fileobj=io.BytesIO(dockerfile.encode()), tag=self.ref, rm=True, network_mode="none"
+        )
+        self.built.append(str(image.id))
+        self.client.images.push(self.ref)
+        return str(image.id)
+
+    def settled_on(self, image_id: str) -> Container | None:
+        """The container under the name when it runs ``image_id`` and nothing is set aside."""
+        current = self.current()
+        if current is None or current.image.id != image_id or current.status != "running":
+            return None
+        return current if [c.name for c in self.containers()] == [self.name] else None
+
+
+@pytest.fixture
+def deployment(
+    request: pytest.FixtureRequest,
+    docker_client: docker.DockerClient,
+    self_image: SelfImage,
+    unique: str,
+    tmp_path: Path,
+) -> Iterator[Deployment]:
+    """dockyard's image pushed under a tag of its own, running `watch` on its own container."""
+    ref = f"{self_image.repository}-watch-{unique}:stable"
+    docker_client.images.get(f"{self_image.repository}:latest").tag(ref)
+    docker_client.images.push(ref)
+    state = tmp_path / "state"
+    state.mkdir()
+    os.chown(state, 10001, 10001)  # the image's user owns its state directory
+    deployed = Deployment(
+        client=docker_client, ref=ref, name=f"dockyard-watch-{unique}", state=state
+    )
+    docker_client.containers.run(
+        ref,
+        name=deployed.name,
+        command=[
+            "watch", deployed.name, "--interval", "2", "--state-dir", "/state",
+            "--confirm-seconds", "1",
+        ],
+        volumes={
+            SOCKET: {"bind": SOCKET, "mode": "rw"},
+            str(state): {"bind": "/state", "mode": "rw"},
+        },
+        group_add=[str(os.stat(SOCKET).st_gid)],
+        network_mode="host",
+        restart_policy={"Name": "unless-stopped"},
+        labels={"dockyard.test": unique},
+        environment=getattr(request, "param", {}),
+        detach=True,
+    )  # fmt: skip
+    try:
+        yield deployed
+    finally:
+        for container in deployed.containers():
+            with contextlib.suppress(docker.errors.NotFound):
+                container.remove(force=True)
+        for image in [ref, *deployed.built]:  # never the session's own image: it is shared
+            with contextlib.suppress(docker.errors.ImageNotFound, docker.errors.APIError):
+                docker_client.images.remove(image, force=True)
+
+
+def _logs(container: Container) -> str:
+    return str(container.logs(stdout=True, stderr=True).decode(errors="replace"))
+
+
+def test_dockyard_replaces_its_own_container_with_the_new_image(deployment: Deployment) -> None:
+    first = deployment.current()
+    assert first is not None
+    _wait_for(lambda: "watching" in _logs(first), timeout=60, what="the watch daemon to start")
+    since = int(time.time()) - 1
+
+    new_image = deployment.push('LABEL dockyard.test.release="2"')
+
+    successor = _wait_for(
+        lambda: deployment.settled_on(new_image), timeout=120, what="the successor to take over"
+    )
+    assert successor.id != first.id
+    assert "took over from the old dockyard container" in _logs(successor)
+    # Same configuration, new image.
+    old, new = first.attrs, successor.attrs
+    assert new["Config"]["Cmd"] == old["Config"]["Cmd"]
+    assert new["Config"]["Labels"]["dockyard.test"] == old["Config"]["Labels"]["dockyard.test"]
+    assert new["Config"]["Labels"]["dockyard.test.release"] == "2"
+    assert sorted(new["HostConfig"]["Binds"]) == sorted(old["HostConfig"]["Binds"])
+    assert new["HostConfig"]["GroupAdd"] == old["HostConfig"]["GroupAdd"]
+    assert new["HostConfig"]["NetworkMode"] == "host"
+    assert new["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
+    # The successor finished the hand-over's journal, and watches on.
+    _wait_for(
+        lambda: not list((deployment.state / "journal").glob("*.jsonl")),
+        timeout=30,
+        what="the hand-over journal to be closed",
+    )
+    # The successor ended the old one: killed and removed while it waited.
+    events = deployment.client.events(
+        since=since, until=int(time.time()) + 1, filters={"container": first.id}, decode=True
+    )
+    actions = [e["Action"] for e in events if e.get("Type") == "container"]
+    assert actions.index("kill") < actions.index("die") < actions.index("destroy")
+    _wait_for(
+        lambda: "1 checked, 1 fresh" in _logs(successor),
+        timeout=30,
+        what="the successor's first cycle",
+    )
+    assert deployment.settled_on(new_image) is not None
+
+
+def test_a_successor_that_cannot_run_is_rolled_back(deployment: Deployment) -> None:
+    first = deployment.current()
+    assert first is not None
+    _wait_for(lambda: "watching" in _logs(first), timeout=60, what="the watch daemon to start")
+
+    deployment.push('ENTRYPOINT ["/bin/false"]')
+
+    _wait_for(lambda: "self-update failed" in _logs(first), timeout=120, what="the rollback")
+    _wait_for(
+        lambda: [c.name for c in deployment.containers()] == [deployment.name],
+        timeout=30,
+        what="only the old container to remain",
+    )
+    current = deployment.current()
+    assert current is not None
+    assert current.id == first.id
+    assert current.status == "running"
+    assert "kept the running dockyard" in _logs(first)
+    assert not list((deployment.state / "journal").glob("*.jsonl"))
+
+
+@pytest.mark.parametrize("deployment", [{"DOCKYARD_TEST_CRASH_AT": "handoff.done"}], indirect=True)
+def test_killed_right_after_starting_its_successor_the_successor_takes_over(
+    deployment: Deployment,
+) -> None:
+    """SIGKILL of the old dockyard once its successor runs: the successor still takes over,
+    and nothing is left under a temporary name."""
+    first = deployment.current()
+    assert first is not None
+    _wait_for(lambda: "watching" in _logs(first), timeout=60, what="the watch daemon to start")
+    since = int(time.time()) - 1
+
+    new_image = deployment.push('LABEL dockyard.test.release="3"')
+
+    successor = _wait_for(
+        lambda: deployment.settled_on(new_image), timeout=120, what="the successor to take over"
+    )
+    assert successor.id != first.id
+    assert "took over from the old dockyard container" in _logs(successor)
+    _wait_for(
+        lambda: not list((deployment.state / "journal").glob("*.jsonl")),
+        timeout=30,
+        what="the hand-over journal to be closed",
+    )
+    # The old one died by itself (no kill before its death), not by the successor's removal.
+    events = deployment.client.events(
+        since=since, until=int(time.time()) + 1, filters={"container": first.id}, decode=True
+    )
+    actions = [e["Action"] for e in events if e.get("Type") == "container"]
+    assert "die" in actions
+    assert "kill" not in actions[: actions.index("die")]
