@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
+import signal
 import sys
 from typing import NoReturn
 
@@ -70,6 +72,10 @@ def cli(ctx: click.Context, verbose: int) -> None:
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the console script: one line and a documented exit code per failure."""
+    if os.getpid() == 1:
+        # As a container's init, SIGTERM (`docker stop`) would be ignored until SIGKILL:
+        # treat it as an interrupt. `watch` installs its own, gentler handler.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         result = cli.main(args=argv, prog_name="dockyard", standalone_mode=False)
     except click.exceptions.Exit as exc:

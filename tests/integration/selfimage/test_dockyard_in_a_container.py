@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from pathlib import Path
 
 import docker
@@ -94,3 +95,41 @@ def test_dockyard_builds_and_pushes_from_inside_its_own_container(
         for ref in created:
             with contextlib.suppress(docker.errors.ImageNotFound):
                 docker_client.images.remove(ref, force=True)
+
+
+def test_docker_stop_interrupts_dockyard_at_once(
+    test_env: TestEnv,
+    docker_client: docker.DockerClient,
+    self_image: SelfImage,
+    unique: str,
+    tmp_path: Path,
+) -> None:
+    """dockyard is its container's init: `docker stop` must end it with its interrupt exit
+    code, not be ignored until the engine's SIGKILL (exit 137)."""
+    app = tmp_path / "slow"
+    app.mkdir()
+    (app / "Dockerfile").write_text(f"FROM {test_env.busybox}\nRUN sleep 600\n")
+    commit_all(app)
+    for path in [app, *app.rglob("*")]:
+        os.chown(path, 10001, 10001)
+    container = docker_client.containers.run(
+        f"{self_image.repository}:latest",
+        command=["build", "file:///repo", "--image", f"{test_env.registry}/slow-{unique}"],
+        volumes={
+            SOCKET: {"bind": SOCKET, "mode": "rw"},
+            str(app): {"bind": "/repo", "mode": "ro"},
+        },
+        group_add=[str(os.stat(SOCKET).st_gid)],
+        network_mode="host",
+        detach=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while b"RUN sleep 600" not in container.logs():
+            assert time.monotonic() < deadline, container.logs().decode()
+            time.sleep(0.2)
+        container.stop(timeout=60)
+        assert container.wait(timeout=90)["StatusCode"] == 130
+        assert container.logs().decode().endswith("dockyard: aborted\n")
+    finally:
+        container.remove(force=True)
