@@ -7,7 +7,9 @@ from pathlib import Path
 
 __all__ = ["own_container_id"]
 
-_ID_IN_MOUNT = re.compile(r"/containers/([0-9a-f]{64})/")
+# Docker: /var/lib/docker/containers/<id>/hostname;
+# Podman: /var/lib/containers/storage/overlay-containers/<id>/userdata/hostname.
+_ID_IN_MOUNT = re.compile(r"[/-]containers/([0-9a-f]{64})/")
 
 
 def own_container_id(*, mountinfo: Path = Path("/proc/self/mountinfo")) -> str | None:
