@@ -21,11 +21,15 @@ FROM ${BASE_IMAGE}
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates openssh-client \
  && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
- && useradd --system --uid 10001 --create-home --home-dir /home/dockyard dockyard
+ && useradd --system --uid 10001 --create-home --home-dir /home/dockyard dockyard \
+ && install -d -o 10001 -g 10001 -m 700 /var/lib/dockyard
 COPY --from=build /opt/dockyard /opt/dockyard
+# watch keeps its journal in /var/lib/dockyard: mount a named volume there (a new volume takes
+# this directory's owner), so updates survive a crash and dockyard can update itself.
 ENV PATH=/opt/dockyard/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1
+    PYTHONUNBUFFERED=1 \
+    DOCKYARD_STATE_DIR=/var/lib/dockyard
 # The Docker socket is root:docker on the host; give this user the socket's group at run time:
 #   docker run --group-add "$(stat -c %g /var/run/docker.sock)" ...
 USER 10001:10001

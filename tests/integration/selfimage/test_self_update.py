@@ -77,28 +77,26 @@ def deployment(
     docker_client: docker.DockerClient,
     self_image: SelfImage,
     unique: str,
-    tmp_path: Path,
 ) -> Iterator[Deployment]:
     """dockyard's image pushed under a tag of its own, running `watch` on its own container."""
     ref = f"{self_image.repository}-watch-{unique}:stable"
     docker_client.images.get(f"{self_image.repository}:latest").tag(ref)
     docker_client.images.push(ref)
-    state = tmp_path / "state"
-    state.mkdir()
-    os.chown(state, 10001, 10001)  # the image's user owns its state directory
+    # As the docs' compose file: a named volume on the image's state directory.
+    volume = docker_client.volumes.create(f"dockyard-state-{unique}")
     deployed = Deployment(
-        client=docker_client, ref=ref, name=f"dockyard-watch-{unique}", state=state
+        client=docker_client,
+        ref=ref,
+        name=f"dockyard-watch-{unique}",
+        state=Path(volume.attrs["Mountpoint"]),
     )
     docker_client.containers.run(
         ref,
         name=deployed.name,
-        command=[
-            "watch", deployed.name, "--interval", "2", "--state-dir", "/state",
-            "--confirm-seconds", "1",
-        ],
+        command=["watch", deployed.name, "--interval", "2", "--confirm-seconds", "1"],
         volumes={
             SOCKET: {"bind": SOCKET, "mode": "rw"},
-            str(state): {"bind": "/state", "mode": "rw"},
+            volume.name: {"bind": "/var/lib/dockyard", "mode": "rw"},
         },
         group_add=[str(os.stat(SOCKET).st_gid)],
         network_mode="host",
@@ -116,6 +114,7 @@ def deployment(
         for image in [ref, *deployed.built]:  # never the session's own image: it is shared
             with contextlib.suppress(docker.errors.ImageNotFound, docker.errors.APIError):
                 docker_client.images.remove(image, force=True)
+        volume.remove(force=True)
 
 
 def _logs(container: Container) -> str:
