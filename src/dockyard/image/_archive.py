@@ -23,6 +23,7 @@ from dockyard.image._tarscan import (
     GunzipReader,
     HashingReader,
     PrefixedReader,
+    ZstdReader,
     read_layer_tar,
     sniff_kind,
 )
@@ -130,14 +131,12 @@ def _read_member(path: str, raw: IO[bytes], members: _Members, *, what: str) -> 
         files = read_layer_tar(outer, what=f"{what}: {path}")
         outer.drain()
         members.layers[path] = _Layer(files, outer.digest, outer.digest, outer.count)
-    elif kind == "gzip":
-        inner = HashingReader(GunzipReader(outer))
+    elif kind in ("gzip", "zstd"):
+        inner = HashingReader(GunzipReader(outer) if kind == "gzip" else ZstdReader(outer))
         files = read_layer_tar(inner, what=f"{what}: {path}")
         inner.drain()
         outer.drain()
         members.layers[path] = _Layer(files, inner.digest, outer.digest, outer.count)
-    elif kind == "zstd":
-        raise AnalysisError(f"{what}: {path} is zstd-compressed, which dockyard cannot read yet")
     else:
         data = outer.read(_MAX_JSON)
         outer.drain()

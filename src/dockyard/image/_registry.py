@@ -18,7 +18,9 @@ from dockyard.image._tarscan import (
     GunzipReader,
     HashingReader,
     PrefixedReader,
+    ZstdReader,
     read_layer_tar,
+    sniff_kind,
 )
 
 __all__ = ["load_from_registry"]
@@ -71,8 +73,13 @@ def _read_blob(
         raw = ChunkReader(chunks)
         head = raw.read(512)
         stream = PrefixedReader(head, raw)
-        plain = head[:2] != b"\x1f\x8b"
-        inner = HashingReader(stream if plain else GunzipReader(stream))
+        kind = sniff_kind(head)
+        if kind == "gzip":
+            inner = HashingReader(GunzipReader(stream))
+        elif kind == "zstd":
+            inner = HashingReader(ZstdReader(stream))
+        else:
+            inner = HashingReader(stream)
         layer = read_layer_tar(inner, what=f"{ref}: layer {digest}")
         inner.drain()
         stream.read(-1)  # the rest, so the client checks the blob digest

@@ -11,7 +11,7 @@ import hashlib
 import tarfile
 import zlib
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, Protocol, cast
 
 from dockyard.errors import AnalysisError
 from dockyard.image._model import LayerFiles
@@ -21,6 +21,7 @@ __all__ = [
     "GunzipReader",
     "HashingReader",
     "PrefixedReader",
+    "ZstdReader",
     "read_layer_tar",
     "sniff_kind",
 ]
@@ -28,10 +29,14 @@ __all__ = [
 _CHUNK = 1 << 20
 
 
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class HashingReader:
     """A file-like object that hashes (sha256) everything read through it."""
 
-    def __init__(self, raw: IO[bytes] | ChunkReader | GunzipReader | PrefixedReader) -> None:
+    def __init__(self, raw: _Readable) -> None:
         self._raw = raw
         self._hash = hashlib.sha256()
         self.count = 0
@@ -103,6 +108,26 @@ class GunzipReader:
         data = bytes(self._buffer[:size])
         del self._buffer[:size]
         return data
+
+
+class ZstdReader:
+    """Streaming zstd (every frame, as OCI ``tar+zstd`` layers may have several)."""
+
+    def __init__(self, raw: _Readable) -> None:
+        import zstandard  # only images with zstd layers need it
+
+        source = cast("IO[bytes]", raw)  # stream_reader only ever calls read()
+        self._reader = zstandard.ZstdDecompressor().stream_reader(
+            source, read_size=_CHUNK, read_across_frames=True, closefd=False
+        )
+
+    def read(self, size: int = -1) -> bytes:
+        import zstandard
+
+        try:
+            return self._reader.read(size)
+        except zstandard.ZstdError as exc:
+            raise OSError(f"zstd: {exc}") from exc
 
 
 class PrefixedReader:

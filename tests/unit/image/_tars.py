@@ -64,10 +64,24 @@ def docker_save(layers: list[bytes], *, config: bytes | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def oci_layout(layers: list[bytes], *, config: bytes | None = None) -> bytes:
-    """An OCI image layout archive with gzip-compressed layer blobs."""
+def zstd_frames(data: bytes) -> bytes:
+    """``data`` as two concatenated zstd frames, as a streaming compressor may write it."""
+    import zstandard
+
+    half = len(data) // 2
+    compressor = zstandard.ZstdCompressor()
+    return compressor.compress(data[:half]) + compressor.compress(data[half:])
+
+
+def oci_layout(
+    layers: list[bytes], *, config: bytes | None = None, compression: str = "gzip"
+) -> bytes:
+    """An OCI image layout archive with gzip- (or zstd-) compressed layer blobs."""
     config = config or config_for(layers)
-    blobs = [gzip.compress(layer, mtime=0) for layer in layers]
+    if compression == "zstd":
+        blobs = [zstd_frames(layer) for layer in layers]
+    else:
+        blobs = [gzip.compress(layer, mtime=0) for layer in layers]
     manifest = json.dumps(
         {
             "schemaVersion": 2,

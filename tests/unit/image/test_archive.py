@@ -8,7 +8,7 @@ import pytest
 from dockyard.errors import AnalysisError, DigestMismatch
 from dockyard.image import EntryKind, analyse, read_archive
 
-from ._tars import config_for, docker_save, layer_tar, oci_layout
+from ._tars import config_for, docker_save, layer_tar, oci_layout, zstd_frames
 
 LAYERS = [
     layer_tar([("data", None), ("data/blob", 5000), ("data/keep", 10)]),
@@ -23,6 +23,32 @@ def test_both_layouts_read_in_one_pass_with_the_same_result(make) -> None:  # ty
     assert data.layers[1].entries[1].kind == EntryKind.WHITEOUT
     result = analyse(data.layers)
     assert (result.wasted_bytes, result.recoverable_bytes) == (5000, 5000)
+
+
+def test_zstd_layers_read_like_gzip_ones() -> None:
+    zstd = read_archive(io.BytesIO(oci_layout(LAYERS, compression="zstd")), name="img.tar")
+    gzip = read_archive(io.BytesIO(oci_layout(LAYERS)), name="img.tar")
+    assert zstd.diff_ids == gzip.diff_ids
+    assert [[e.path for e in layer.entries] for layer in zstd.layers] == [
+        [e.path for e in layer.entries] for layer in gzip.layers
+    ]
+    assert zstd.layer_digests != gzip.layer_digests
+    assert analyse(zstd.layers).wasted_bytes == 5000
+
+
+def test_a_zstd_layer_that_is_not_what_the_config_says_is_a_digest_mismatch() -> None:
+    tampered = layer_tar([("data", None), ("data/blob", 5001), ("data/keep", 10)])
+    archive = oci_layout([tampered, LAYERS[1]], config=config_for(LAYERS), compression="zstd")
+    with pytest.raises(DigestMismatch):
+        read_archive(io.BytesIO(archive), name="img.tar")
+
+
+def test_a_corrupt_zstd_layer_is_an_analysis_error() -> None:
+    archive = oci_layout(LAYERS, compression="zstd")
+    blob = zstd_frames(LAYERS[0])
+    broken = blob[:4] + bytes(b ^ 0x5A for b in blob[4:40]) + blob[40:]
+    with pytest.raises(AnalysisError, match="not a readable layer tar"):
+        read_archive(io.BytesIO(archive.replace(blob, broken)), name="img.tar")
 
 
 def test_oci_layout_reports_compressed_sizes() -> None:
