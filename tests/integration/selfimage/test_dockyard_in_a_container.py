@@ -8,6 +8,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import docker
 import httpx
@@ -36,6 +37,30 @@ def _registry_digest(registry: str, repository: str, tag: str) -> str:
     return response.headers["Docker-Content-Digest"]
 
 
+def _run_in_dockyard(
+    client: docker.DockerClient, image: str, repo: Path, command: list[str], **options: Any
+) -> Any:
+    """dockyard's image as the README runs it: the host's socket and its group, host network,
+    the repository to build mounted read-only at /repo."""
+    return client.containers.run(
+        image,
+        command=command,
+        volumes={
+            SOCKET: {"bind": SOCKET, "mode": "rw"},
+            str(repo): {"bind": "/repo", "mode": "ro"},
+        },
+        group_add=[str(os.stat(SOCKET).st_gid)],
+        network_mode="host",
+        **options,
+    )
+
+
+def _readable_by_dockyard(repo: Path) -> None:
+    """The container's user owns nothing on the host; let it read the repository."""
+    for path in [repo, *repo.rglob("*")]:
+        os.chown(path, 10001, 10001)
+
+
 def _sample_app(tmp_path: Path, base: str) -> tuple[Path, str]:
     app = tmp_path / "app"
     app.mkdir()
@@ -44,9 +69,7 @@ def _sample_app(tmp_path: Path, base: str) -> tuple[Path, str]:
     )
     (app / "message.txt").write_text("built by dockyard inside a container\n")
     revision = commit_all(app)
-    # The container's user owns nothing on the host; let it read the repository.
-    for path in [app, *app.rglob("*")]:
-        os.chown(path, 10001, 10001)
+    _readable_by_dockyard(app)
     return app, revision
 
 
@@ -63,18 +86,14 @@ def test_dockyard_builds_and_pushes_from_inside_its_own_container(
     try:
         app, revision = _sample_app(tmp_path, test_env.busybox)
 
-        output = docker_client.containers.run(
+        output = _run_in_dockyard(
+            docker_client,
             f"{self_image.repository}:latest",
-            command=[
+            app,
+            [
                 "build", "file:///repo", "--image", f"{test_env.registry}/{inner_repository}",
                 "--push", "--json",
             ],
-            volumes={
-                SOCKET: {"bind": SOCKET, "mode": "rw"},
-                str(app): {"bind": "/repo", "mode": "ro"},
-            },
-            group_add=[str(os.stat(SOCKET).st_gid)],
-            network_mode="host",
             remove=True,
             stdout=True,
             stderr=False,
@@ -110,17 +129,12 @@ def test_docker_stop_interrupts_dockyard_at_once(
     app.mkdir()
     (app / "Dockerfile").write_text(f"FROM {test_env.busybox}\nRUN sleep 600\n")
     commit_all(app)
-    for path in [app, *app.rglob("*")]:
-        os.chown(path, 10001, 10001)
-    container = docker_client.containers.run(
+    _readable_by_dockyard(app)
+    container = _run_in_dockyard(
+        docker_client,
         f"{self_image.repository}:latest",
-        command=["build", "file:///repo", "--image", f"{test_env.registry}/slow-{unique}"],
-        volumes={
-            SOCKET: {"bind": SOCKET, "mode": "rw"},
-            str(app): {"bind": "/repo", "mode": "ro"},
-        },
-        group_add=[str(os.stat(SOCKET).st_gid)],
-        network_mode="host",
+        app,
+        ["build", "file:///repo", "--image", f"{test_env.registry}/slow-{unique}"],
         detach=True,
     )
     try:

@@ -8,10 +8,9 @@ import contextlib
 import io
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import docker
 import docker.errors
@@ -19,20 +18,10 @@ import pytest
 from docker.models.containers import Container
 
 from tests.integration.selfimage.conftest import SelfImage
+from tests.integration.update.conftest import wait_for
 
 SOCKET = "/var/run/docker.sock"
 TEMP_MARK = "-dockyard-old-"
-
-
-def _wait_for(condition: Callable[[], Any], *, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 @dataclass
@@ -121,21 +110,48 @@ def _logs(container: Container) -> str:
     return str(container.logs(stdout=True, stderr=True).decode(errors="replace"))
 
 
-def test_dockyard_replaces_its_own_container_with_the_new_image(deployment: Deployment) -> None:
+def _started(deployment: Deployment) -> Container:
     first = deployment.current()
     assert first is not None
-    _wait_for(lambda: "watching" in _logs(first), timeout=60, what="the watch daemon to start")
+    wait_for(lambda: "watching" in _logs(first), timeout=60, what="the watch daemon to start")
+    return first
+
+
+@dataclass
+class TakeOver:
+    first: Container
+    successor: Container
+    first_events: list[str]  # what the engine did to the old container, in order
+
+
+def _push_and_take_over(deployment: Deployment, dockerfile_tail: str) -> TakeOver:
+    """Push a new image under the watched tag; wait until its container alone runs, under the
+    name, with the hand-over's journal closed."""
+    first = _started(deployment)
     since = int(time.time()) - 1
-
-    new_image = deployment.push('LABEL dockyard.test.release="2"')
-
-    successor = _wait_for(
+    new_image = deployment.push(dockerfile_tail)
+    successor = wait_for(
         lambda: deployment.settled_on(new_image), timeout=120, what="the successor to take over"
     )
     assert successor.id != first.id
     assert "took over from the old dockyard container" in _logs(successor)
+    wait_for(
+        lambda: not list((deployment.state / "journal").glob("*.jsonl")),
+        timeout=30,
+        what="the hand-over journal to be closed",
+    )
+    events = deployment.client.events(
+        since=since, until=int(time.time()) + 1, filters={"container": first.id}, decode=True
+    )
+    actions = [e["Action"] for e in events if e.get("Type") == "container"]
+    return TakeOver(first=first, successor=successor, first_events=actions)
+
+
+def test_dockyard_replaces_its_own_container_with_the_new_image(deployment: Deployment) -> None:
+    done = _push_and_take_over(deployment, 'LABEL dockyard.test.release="2"')
+
     # Same configuration, new image.
-    old, new = first.attrs, successor.attrs
+    old, new = done.first.attrs, done.successor.attrs
     assert new["Config"]["Cmd"] == old["Config"]["Cmd"]
     assert new["Config"]["Labels"]["dockyard.test"] == old["Config"]["Labels"]["dockyard.test"]
     assert new["Config"]["Labels"]["dockyard.test.release"] == "2"
@@ -143,35 +159,25 @@ def test_dockyard_replaces_its_own_container_with_the_new_image(deployment: Depl
     assert new["HostConfig"]["GroupAdd"] == old["HostConfig"]["GroupAdd"]
     assert new["HostConfig"]["NetworkMode"] == "host"
     assert new["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
-    # The successor finished the hand-over's journal, and watches on.
-    _wait_for(
-        lambda: not list((deployment.state / "journal").glob("*.jsonl")),
-        timeout=30,
-        what="the hand-over journal to be closed",
-    )
     # The successor ended the old one: killed and removed while it waited.
-    events = deployment.client.events(
-        since=since, until=int(time.time()) + 1, filters={"container": first.id}, decode=True
-    )
-    actions = [e["Action"] for e in events if e.get("Type") == "container"]
+    actions = done.first_events
     assert actions.index("kill") < actions.index("die") < actions.index("destroy")
-    _wait_for(
-        lambda: "1 checked, 1 fresh" in _logs(successor),
+    # And watches on.
+    wait_for(
+        lambda: "1 checked, 1 fresh" in _logs(done.successor),
         timeout=30,
         what="the successor's first cycle",
     )
-    assert deployment.settled_on(new_image) is not None
+    assert deployment.current() == done.successor
 
 
 def test_a_successor_that_cannot_run_is_rolled_back(deployment: Deployment) -> None:
-    first = deployment.current()
-    assert first is not None
-    _wait_for(lambda: "watching" in _logs(first), timeout=60, what="the watch daemon to start")
+    first = _started(deployment)
 
     deployment.push('ENTRYPOINT ["/bin/false"]')
 
-    _wait_for(lambda: "self-update failed" in _logs(first), timeout=120, what="the rollback")
-    _wait_for(
+    wait_for(lambda: "self-update failed" in _logs(first), timeout=120, what="the rollback")
+    wait_for(
         lambda: [c.name for c in deployment.containers()] == [deployment.name],
         timeout=30,
         what="only the old container to remain",
@@ -190,27 +196,9 @@ def test_killed_right_after_starting_its_successor_the_successor_takes_over(
 ) -> None:
     """SIGKILL of the old dockyard once its successor runs: the successor still takes over,
     and nothing is left under a temporary name."""
-    first = deployment.current()
-    assert first is not None
-    _wait_for(lambda: "watching" in _logs(first), timeout=60, what="the watch daemon to start")
-    since = int(time.time()) - 1
+    done = _push_and_take_over(deployment, 'LABEL dockyard.test.release="3"')
 
-    new_image = deployment.push('LABEL dockyard.test.release="3"')
-
-    successor = _wait_for(
-        lambda: deployment.settled_on(new_image), timeout=120, what="the successor to take over"
-    )
-    assert successor.id != first.id
-    assert "took over from the old dockyard container" in _logs(successor)
-    _wait_for(
-        lambda: not list((deployment.state / "journal").glob("*.jsonl")),
-        timeout=30,
-        what="the hand-over journal to be closed",
-    )
     # The old one died by itself (no kill before its death), not by the successor's removal.
-    events = deployment.client.events(
-        since=since, until=int(time.time()) + 1, filters={"container": first.id}, decode=True
-    )
-    actions = [e["Action"] for e in events if e.get("Type") == "container"]
+    actions = done.first_events
     assert "die" in actions
     assert "kill" not in actions[: actions.index("die")]
