@@ -1,22 +1,25 @@
-"""Shell scripts of RUN instructions, split into the commands rules reason about.
+"""The one reader of RUN shell scripts: the commands in them, as hadolint sees them.
+
+hadolint hands every RUN script to ShellCheck's parser and looks at each *simple command* in the
+syntax tree: commands chained with ``&&``/``||``/``;``/``|``, inside subshells, ``if``/``for``/
+``while`` bodies and ``$(...)``/backtick substitutions. A command's name is its first word when
+that word is a literal (``$CMD args`` has no name and is not a command); ``busybox``, ``builtin``,
+``command`` and ``exec`` name the program they run. Arguments keep every word after the first,
+quotes removed, parameters written ``${name}``, redirections left out. Flags are read from those
+words the way hadolint reads them (``-abc`` is three flags, ``--name=value`` is ``name``; ``-``
+and ``--`` are not flags). Keywords and assignments are skipped, heredoc bodies inside the script
+are data, not commands; where ShellCheck stops on a syntax error, only the statements completed
+before it are kept.
+
+Every user reads scripts through :func:`read_script`: the DL rules (through
+``rules.dlbase.run_script``, hadolint's choice of text), the DY rules (through
+``rules.shell_of``), the fixers and ``optimize``. ``sudo``/``env`` prefixes are *not* seen through
+by the name (hadolint's view); :attr:`Command.unwrapped` looks through them for rules that care
+about the program that finally runs.
 
 Why a hand tokenizer and not ``bashlex``: bashlex is GPL-3.0 (dockyard is MIT), it raises on
 constructs real Dockerfiles use every day (``case``, ``$(( ))``, here-documents, ``[[ ]]``,
-arrays), and rules need only "which programs run with which words", never a full AST. This module
-does what hadolint's ``Shell`` module does with ShellCheck's parser, and no more:
-
-- commands are separated by ``&&``, ``||``, ``;``, ``|``, ``&``, newlines, subshell parentheses
-  and braces; ``if``/``then``/``do``/``while``/... start a new command; commands inside
-  ``$(...)`` and backticks are found too (hadolint finds them);
-- quotes are removed and escapes resolved in words; ``$VAR`` stays as written;
-- ``NAME=value`` prefixes and redirections (``> f``, ``2>&1``, ``<<EOF`` with its body) are not
-  arguments; comments are dropped.
-
-A :class:`Command`'s ``name`` is its first word, as in hadolint (so ``sudo apt-get`` is ``sudo``);
-:attr:`Command.unwrapped` looks through ``sudo``, ``env X=1``, ``nice``, ``time`` ... for rules that
-care about the program that finally runs. Flag helpers follow hadolint's semantics: ``-abc`` is
-the flags ``a``, ``b``, ``c``; ``--name=value`` is the flag ``name``;
-``-`` and ``--`` are not flags.
+arrays), and rules need only "which programs run with which words", never a full AST.
 """
 
 from __future__ import annotations
@@ -26,18 +29,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["Command", "Script", "parse_shell"]
+__all__ = ["Command", "Script", "read_script"]
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
-_REDIRECT = re.compile(r"^(\d*|&)(>>?|<<?<?|<>|>&|<&|>\|)(-?)(.*)$")
-_RESERVED_START = frozenset(
-    {"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"}
-)
-_RESERVED_END = frozenset({"fi", "done", "esac", "}"})
-_WRAPPERS = frozenset(
+_NAME_CHARS = re.compile(r"[A-Za-z0-9_]")
+_SPECIAL_PARAMS = "@*#?$!-0123456789"
+_PREFIX_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{"})
+_OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
+_BINARY = frozenset({"&&", "||", "|", "|&"})
+_FUNCTION_PARENS = re.compile(r"\(\s*\)")
+_CLOSING_KEYWORDS = frozenset({"fi", "done", "}", "esac"})
+_REDIRECTION = re.compile(r"(\d*|&)(<<<|<<-|<<|>>|<>|>&|<&|>\||>|<)")
+_WRAPPERS = frozenset({"busybox", "builtin", "command", "run"})
+# What ``Command.unwrapped`` looks through, and which of their flags take a value.
+_PREFIXES = frozenset(
     {"sudo", "env", "nice", "nohup", "time", "exec", "command", "builtin", "xargs"}
 )
-_WRAPPER_VALUE_FLAGS = {
+_PREFIX_VALUE_FLAGS = {
     "sudo": frozenset({"u", "g", "h", "p", "C", "D", "r", "t", "T", "U"}),
     "env": frozenset({"u", "C", "S"}),
     "nice": frozenset({"n"}),
@@ -45,12 +53,16 @@ _WRAPPER_VALUE_FLAGS = {
 }
 
 
-def _flag_names(word: str) -> list[str]:
-    if word in ("-", "--") or not word.startswith("-"):
-        return []
-    if word.startswith("--"):
-        return [word[2:].split("=", 1)[0]]
-    return list(word[1:])
+def _flags_of(args: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    positions: list[tuple[str, int]] = []
+    for index, arg in enumerate(args):
+        if arg in ("-", "--") or not arg.startswith("-"):
+            continue
+        if arg.startswith("--"):
+            positions.append((arg[2:].split("=", 1)[0], index))
+        else:
+            positions.extend((char, index) for char in arg[1:])
+    return tuple(positions)
 
 
 def _bare(flag: str) -> str:
@@ -59,75 +71,93 @@ def _bare(flag: str) -> str:
 
 @dataclass(frozen=True)
 class Command:
-    """One simple command: the program's name and its argument words (quotes removed)."""
+    """One simple command: its program name, every word after it, and the flags among them.
+
+    ``wrapper`` is the word that ran the program when the name was taken from its argument
+    (``exec gosu app``: name ``gosu``, args ``gosu app``, wrapper ``exec``), as ShellCheck names it.
+    """
 
     name: str
     args: tuple[str, ...] = ()
+    wrapper: str = ""
+    flag_positions: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "flag_positions", _flags_of(self.args))
 
     @property
-    def flags(self) -> list[str]:
+    def flags(self) -> tuple[str, ...]:
         """Every flag name, hadolint-style: ``-xy`` -> ``x``, ``y``; ``--a=b`` -> ``a``."""
-        return [name for word in self.args for name in _flag_names(word)]
+        return tuple(flag for flag, _ in self.flag_positions)
 
-    def has_flag(self, *names: str) -> bool:
-        """True when any of ``names`` (``"-y"``, ``"--yes"`` or ``"yes"``) is among the flags."""
-        wanted = {_bare(n) for n in names}
-        return any(flag in wanted for flag in self.flags)
-
-    def count_flag(self, name: str) -> int:
-        return sum(1 for flag in self.flags if flag == _bare(name))
-
-    def has_arg(self, *values: str) -> bool:
-        return any(arg in values for arg in self.args)
-
-    def has_args(self, name: str, *values: str) -> bool:
-        """hadolint's ``cmdHasArgs``: this is ``name`` and one argument is among ``values``."""
-        return self.name == name and self.has_arg(*values)
+    def has_args(self, name: str | Iterable[str], *wanted: str) -> bool:
+        """Whether this is ``name`` (or one of several names) with one of ``wanted`` among its
+        words: hadolint's ``cmdHasArgs``, which does not care where the word is."""
+        names = {name} if isinstance(name, str) else set(name)
+        return self.name in names and any(arg in wanted for arg in self.args)
 
     def has_prefix_arg(self, name: str, prefix: str) -> bool:
         return self.name == name and any(arg.startswith(prefix) for arg in self.args)
 
-    @property
-    def args_no_flags(self) -> list[str]:
-        """hadolint's ``getArgsNoFlags``: words that are not flags (``-`` and ``--`` included)."""
-        return [arg for arg in self.args if not _flag_names(arg)]
+    def has_flag(self, *flags: str) -> bool:
+        """Whether any of ``flags`` (``"y"``, ``"-y"`` or ``"--yes"`` alike) is among the flags."""
+        wanted = {_bare(flag) for flag in flags}
+        return any(flag in wanted for flag in self.flags)
 
-    def flag_args(self, name: str) -> list[str]:
-        """hadolint's ``getFlagArg``: the word after each ``-name``/``--name`` flag."""
-        wanted = _bare(name)
-        values = []
-        for index, word in enumerate(self.args):
-            if wanted in _flag_names(word) and index + 1 < len(self.args):
-                values.append(self.args[index + 1])
-        return values
+    def count_flag(self, flag: str) -> int:
+        return self.flags.count(_bare(flag))
 
-    def drop_flag_args(self, *names: str) -> Command:
-        """hadolint's ``dropFlagArg``: remove the value word after these flags (unless inline)."""
-        wanted = {_bare(n) for n in names}
-        drop: set[int] = set()
-        for index, word in enumerate(self.args):
-            if "=" not in word and any(f in wanted for f in _flag_names(word)):
-                drop.add(index + 1)
-        kept = tuple(a for i, a in enumerate(self.args) if i not in drop)
-        return Command(self.name, kept)
+    def has_arg(self, *values: str) -> bool:
+        return any(arg in values for arg in self.args)
+
+    def _flag_indexes(self) -> set[int]:
+        return {index for _, index in self.flag_positions}
+
+    def args_no_flags(self, *, drop_values_of: Iterable[str] = ()) -> list[str]:
+        """Words that are not flags (``-`` and ``--`` included); with ``drop_values_of``, also
+        the word after each of those flags when it was written ``-f value`` (not ``--f=value``)."""
+        flagged = self._flag_indexes()
+        dropped = self._value_indexes({_bare(f) for f in drop_values_of})
+        return [
+            arg
+            for index, arg in enumerate(self.args)
+            if index not in flagged and index not in dropped
+        ]
+
+    def flag_values(self, flag: str) -> list[str]:
+        """The words that follow ``-flag``: ``useradd -u 1000`` gives ``["1000"]`` for ``u``
+        (hadolint's ``getFlagArg``)."""
+        return [self.args[i] for i in sorted(self._value_indexes({_bare(flag)}, inline_too=True))]
+
+    def _value_indexes(self, flags: set[str], *, inline_too: bool = False) -> set[int]:
+        indexes: set[int] = set()
+        for flag, index in self.flag_positions:
+            value_follows = index + 1 < len(self.args)
+            if flag in flags and value_follows and (inline_too or "=" not in self.args[index]):
+                indexes.add(index + 1)
+        return indexes
 
     @property
     def subcommand(self) -> str | None:
         """The first word that is not a flag (``install`` in ``apt-get -y install x``)."""
-        words = self.args_no_flags
+        words = self.args_no_flags()
         return words[0] if words else None
-
-    @property
-    def unwrapped(self) -> Command:
-        """The program that finally runs, through ``sudo``, ``env X=1``, ``nice -n 5`` ..."""
-        command = self
-        while command.name in _WRAPPERS and command.args:
-            command = _unwrap_once(command)
-        return command
 
     @property
     def basename(self) -> str:
         return self.name.rsplit("/", 1)[-1]
+
+    @property
+    def unwrapped(self) -> Command:
+        """The program that finally runs, through ``sudo``, ``env X=1``, ``nice -n 5``, ``exec``."""
+        command = self
+        if self.wrapper in _PREFIXES:
+            command = Command(self.wrapper, self.args)
+        elif self.wrapper:
+            command = Command(self.name, self.args[1:])
+        while command.name in _PREFIXES and command.args:
+            command = _unwrap_once(command)
+        return command
 
     @property
     def is_pip_install(self) -> bool:
@@ -140,7 +170,7 @@ class Command:
 
 
 def _unwrap_once(command: Command) -> Command:
-    value_flags = _WRAPPER_VALUE_FLAGS.get(command.name, frozenset())
+    value_flags = _PREFIX_VALUE_FLAGS.get(command.name, frozenset())
     args = list(command.args)
     index = 0
     while index < len(args):
@@ -168,312 +198,454 @@ def _contains_run(words: list[str], run: list[str]) -> bool:
 
 @dataclass(frozen=True)
 class Script:
-    """A shell script and the commands in it, in order."""
+    """A RUN script read once: its text, its commands in order, whether it has a pipe."""
 
     text: str
     commands: tuple[Command, ...]
     has_pipes: bool = False
 
     @property
-    def command_names(self) -> list[str]:
-        return [c.name for c in self.commands]
+    def names(self) -> list[str]:
+        return [command.name for command in self.commands]
 
-    def using(self, program: str) -> bool:
+    def uses(self, program: str) -> bool:
         """hadolint's ``usingProgram``: some command is named ``program``."""
-        return any(c.name == program for c in self.commands)
+        return program in self.names
 
-    def any(self, check: Callable[[Command], bool]) -> bool:
-        return any(check(c) for c in self.commands)
+    def any(self, predicate: Callable[[Command], bool]) -> bool:
+        return any(predicate(command) for command in self.commands)
 
-    def all(self, check: Callable[[Command], bool]) -> bool:
-        return all(check(c) for c in self.commands)
+    def none(self, predicate: Callable[[Command], bool]) -> bool:
+        return not self.any(predicate)
 
-    def none(self, check: Callable[[Command], bool]) -> bool:
-        return not self.any(check)
-
-    def find(self, check: Callable[[Command], bool]) -> list[Command]:
-        return [c for c in self.commands if check(c)]
-
-    def index(self, check: Callable[[Command], bool]) -> int | None:
-        return next((i for i, c in enumerate(self.commands) if check(c)), None)
+    def index(self, predicate: Callable[[Command], bool]) -> int | None:
+        return next((i for i, c in enumerate(self.commands) if predicate(c)), None)
 
 
 @lru_cache(maxsize=4096)
-def parse_shell(text: str) -> Script:
-    """Split ``text`` into commands; never raises (unbalanced quotes end at the end of text)."""
-    lexer = _Lexer(text)
-    lexer.run()
-    commands = tuple(_commands(lexer.tokens))
-    inner_scripts = [parse_shell(inner) for inner in lexer.nested]
-    nested = tuple(c for inner in inner_scripts for c in inner.commands)
-    has_pipes = any(t.kind == "op" and t.text in ("|", "|&") for t in lexer.tokens)
-    has_pipes = has_pipes or any(inner.has_pipes for inner in inner_scripts)
-    return Script(text=text, commands=commands + nested, has_pipes=has_pipes)
+def read_script(text: str) -> Script:
+    """Read ``text`` as a POSIX shell script (hadolint's view: bash grammar, no execution)."""
+    reader = _Reader(text)
+    reader.run()
+    return Script(text=text, commands=tuple(reader.commands), has_pipes=reader.pipes)
 
 
 @dataclass
-class _Token:
-    kind: str  # "word" or "op"
-    text: str
-    quoted: bool = False  # some part of the word was quoted
-    bare_start: bool = True  # its first character was not quoted (``<<'EOF'`` still redirects)
+class _Word:
+    text: str = ""
+    literal: bool = True
+    started: bool = False
+    assignment: bool | None = None  # starts with an unquoted NAME= (None: not decided yet)
+
+    def plain(self, char: str) -> None:
+        if self.assignment is None and char == "=":
+            self.assignment = bool(_ASSIGNMENT.match(self.text + char))
+        elif self.assignment is None and not (_NAME_CHARS.match(char) or char in "+[]"):
+            self.assignment = False
+        self.text += char
+
+    def quoted(self) -> None:
+        if self.assignment is None:
+            self.assignment = False
 
 
 @dataclass
-class _Lexer:
-    source: str
-    tokens: list[_Token] = field(default_factory=list)
-    nested: list[str] = field(default_factory=list)
-    position: int = 0
-    pending_heredocs: list[tuple[str, bool]] = field(default_factory=list)
+class _Pending:
+    words: list[_Word] = field(default_factory=list)
+    inner: list[Command] = field(default_factory=list)
 
+
+class _Reader:
+    """A small hand-written lexer: words, quotes, expansions, operators, redirections."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.commands: list[Command] = []
+        self.pipes = False
+        self.last_operator: str | None = "\n"  # None once a word follows
+        # Commands and pipes of the statements completed so far: where ShellCheck stops on a
+        # syntax error, hadolint keeps exactly those.
+        self.complete: tuple[int, bool] = (0, False)
+        self.depth = 0  # open compound commands: ( ), { }, if/fi, for|while|until/done, case
+        self.current = _Pending()
+        self.heredocs: list[tuple[str, bool]] = []
+        self.case_patterns = False  # inside "case ... in": the words before ")" are a pattern
+
+    # -- driver --------------------------------------------------------------------------------
     def run(self) -> None:
-        text = self.source
-        while self.position < len(text):
-            char = text[self.position]
-            if char == "\\" and text.startswith("\\\n", self.position):
-                self.position += 2
-            elif char == "\n":
-                self._op("\n")
-                self.position += 1
-                self._skip_heredoc_bodies()
+        text = self.text
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char == "\n":
+                self.pos += 1
+                self.end_command()
+                self.last_operator = self.last_operator or "\n"
+                self.read_heredoc_bodies()
             elif char in " \t\r":
-                self.position += 1
+                self.pos += 1
+            elif char == "\\" and text.startswith("\\\n", self.pos):
+                self.pos += 2
             elif char == "#":
-                end = text.find("\n", self.position)
-                self.position = len(text) if end < 0 else end
-            elif char in ";&|()":
-                self._operator()
+                self.skip_comment()
+            elif self.operator() or self.redirection():
+                continue
             else:
-                self._word()
+                self.word()
+        self.end_command()
 
-    def _op(self, text: str) -> None:
-        self.tokens.append(_Token("op", text))
+    def skip_comment(self) -> None:
+        end = self.text.find("\n", self.pos)
+        self.pos = len(self.text) if end == -1 else end
 
-    def _operator(self) -> None:
-        text = self.source
-        for op in (";;", "&&", "||", "|&", ";", "&", "|", "(", ")"):
-            if text.startswith(op, self.position):
-                if op == "&" and text.startswith("&>", self.position):
-                    break
-                self._op(op)
-                self.position += len(op)
-                return
-        self._word()
+    def operator(self) -> bool:
+        op = next((o for o in _OPERATORS if self.text.startswith(o, self.pos)), None)
+        if op is None or (op == "&" and self.text.startswith("&>", self.pos)):
+            return False
+        if op == "(" and self.not_a_subshell():
+            return True
+        self.pos += len(op)
+        if op == "|" and self.in_case_pattern():
+            return True  # "a|b)": alternatives of one case pattern, not a pipe
+        if self.syntax_error(op):
+            self.stop_at_error()
+            return True
+        self.last_operator = None if op == ")" else op
+        self.pipes = self.pipes or op in ("|", "|&")
+        self.end_command(op)
+        return True
 
-    def _word(self) -> None:
-        """Read one word; quotes removed, escapes resolved, ``$(...)`` kept and parsed later."""
-        text = self.source
-        out: list[str] = []
-        quoted = False
-        bare_start = text[self.position] not in "'\""
-        while self.position < len(text):
-            char = text[self.position]
-            if char in " \t\r\n;|()":
-                break
-            if char == "&" and not text.startswith("&>", self.position) and out[-1:] != [">"]:
-                break
-            if char == "\\":
-                if text.startswith("\\\n", self.position):
-                    self.position += 2
-                    continue
-                out.append(text[self.position + 1 : self.position + 2])
-                self.position += 2
-            elif char == "'":
-                end = text.find("'", self.position + 1)
-                end = len(text) if end < 0 else end
-                out.append(text[self.position + 1 : end])
-                self.position = end + 1
-                quoted = True
-            elif char == '"':
-                out.append(self._double_quoted())
-                quoted = True
-            elif char == "$" and text.startswith("$(", self.position):
-                out.append(self._substitution())
-            elif char == "$" and text.startswith("${", self.position):
-                end = _matching(text, self.position + 1, "{", "}")
-                out.append(text[self.position : end + 1])
-                self.position = end + 1
-            elif char == "`":
-                end = text.find("`", self.position + 1)
-                end = len(text) if end < 0 else end
-                self.nested.append(text[self.position + 1 : end])
-                out.append(text[self.position : end + 1])
-                self.position = end + 1
-            else:
-                out.append(char)
-                self.position += 1
-        word = "".join(out)
-        if word or quoted:
-            self.tokens.append(_Token("word", word, quoted, bare_start))
-            self._maybe_heredoc(word, quoted)
+    def not_a_subshell(self) -> bool:
+        """``(( i++ ))``, ``name=(a b)``, ``name() {...}``: parentheses that open no subshell."""
+        if self.text.startswith("((", self.pos) and not self.current.words:
+            self.skip_past("))")
+            self.last_operator = None  # "(( i++ ))" is a command
+            return True
+        if self.array_assignment():
+            return True
+        definition = _FUNCTION_PARENS.match(self.text, self.pos)
+        if definition and len(self.current.words) == 1:
+            self.pos = definition.end()
+            self.current = _Pending()  # "name() { ...; }" defines name, does not run it
+            return True
+        return False
 
-    def _double_quoted(self) -> str:
-        text = self.source
-        self.position += 1
-        out: list[str] = []
-        while self.position < len(text) and text[self.position] != '"':
-            char = text[self.position]
-            if char == "\\" and self.position + 1 < len(text):
-                following = text[self.position + 1]
-                if following == "\n":
-                    self.position += 2
-                    continue
-                out.append(following if following in '"\\$`' else "\\" + following)
-                self.position += 2
-            elif text.startswith("$(", self.position):
-                out.append(self._substitution())
-            elif char == "`":
-                end = text.find("`", self.position + 1)
-                end = len(text) if end < 0 else end
-                self.nested.append(text[self.position + 1 : end])
-                out.append(text[self.position : end + 1])
-                self.position = end + 1
-            else:
-                out.append(char)
-                self.position += 1
-        self.position += 1
-        return "".join(out)
+    def in_case_pattern(self) -> bool:
+        in_patterns = self.case_patterns and self.first_word() != "esac"
+        return in_patterns or self.first_word() == "case"
 
-    def _substitution(self) -> str:
-        """``$(...)`` (commands inside are parsed) or ``$((...))`` (arithmetic, no commands)."""
-        text = self.source
-        end = _matching(text, self.position + 1, "(", ")")
-        inner = text[self.position + 2 : end]
-        if not text.startswith("$((", self.position):
-            self.nested.append(inner)
-        word = text[self.position : end + 1]
-        self.position = end + 1
-        return word
+    def stop_at_error(self) -> None:
+        """Where ShellCheck stops, hadolint keeps the statements completed before the error."""
+        self.commands = self.commands[: self.complete[0]]
+        self.pipes = self.complete[1]
+        self.current = _Pending()
+        self.pos = len(self.text)
 
-    def _maybe_heredoc(self, word: str, quoted: bool) -> None:
-        """After ``<<EOF`` (or ``<<`` then ``EOF``), remember to skip the body at the newline."""
-        previous = self.tokens[-2].text if len(self.tokens) >= 2 else ""
-        if previous in ("<<", "<<-") and self.tokens[-2].kind == "word":
-            self.pending_heredocs.append((word, previous == "<<-"))
-            return
-        match = re.match(r"^\d*<<(-?)(.+)$", word)
-        if match and not word.startswith("<<<"):
-            self.pending_heredocs.append((match.group(2), match.group(1) == "-"))
-        del quoted
+    def syntax_error(self, op: str) -> bool:
+        """An operator with no command on its left (``a & && b``, ``a && && b``, ``a; ; b``)."""
+        if self.current.words or self.last_operator is None:
+            return False
+        return op in _BINARY or (op == ";" and self.last_operator != "&")
 
-    def _skip_heredoc_bodies(self) -> None:
-        text = self.source
-        for delimiter, strip_tabs in self.pending_heredocs:
-            while self.position < len(text):
-                end = text.find("\n", self.position)
-                end = len(text) if end < 0 else end
-                line = text[self.position : end]
-                self.position = end + 1
+    def array_assignment(self) -> bool:
+        """``name=(a b c)``: the parenthesised list is the value, not a subshell."""
+        words = self.current.words
+        if not (words and words[-1].assignment and words[-1].text.endswith("=")):
+            return False
+        if self.pos == 0 or self.text[self.pos - 1] != "=":
+            return False
+        end = self.matching(self.pos)
+        words[-1].text += self.text[self.pos : end + 1]
+        self.pos = end + 1
+        return True
+
+    def first_word(self) -> str:
+        return _first_word(self.current.words)
+
+    def skip_past(self, closing: str) -> None:
+        end = self.text.find(closing, self.pos + 2)
+        self.pos = len(self.text) if end == -1 else end + len(closing)
+
+    def redirection(self) -> bool:
+        match = _REDIRECTION.match(self.text, self.pos)
+        if not match:
+            return False
+        self.pos = match.end()
+        self.last_operator = None  # "> file" alone is a (redirection-only) command
+        operator = match.group(2)
+        self.skip_blanks()
+        target = self.read_word()
+        if operator in ("<<", "<<-"):
+            self.heredocs.append((target.text, operator == "<<-"))
+        return True
+
+    def skip_blanks(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos] in " \t":
+            self.pos += 1
+
+    def read_heredoc_bodies(self) -> None:
+        for delimiter, strip_tabs in self.heredocs:
+            while self.pos < len(self.text):
+                end = self.text.find("\n", self.pos)
+                line = self.text[self.pos : len(self.text) if end == -1 else end]
+                self.pos = len(self.text) if end == -1 else end + 1
                 if (line.lstrip("\t") if strip_tabs else line) == delimiter:
                     break
-        self.pending_heredocs = []
+        self.heredocs = []
 
+    # -- words ---------------------------------------------------------------------------------
+    def word(self) -> None:
+        word = self.read_word()
+        if word.started:
+            self.current.words.append(word)
+            self.last_operator = None
 
-def _matching(text: str, start: int, opening: str, closing: str) -> int:
-    """Index of the bracket closing the one at ``start``, quotes respected; end of text if none."""
-    depth = 0
-    index = start
-    quote = ""
-    while index < len(text):
-        char = text[index]
-        if quote:
-            if char == quote:
-                quote = ""
-            elif char == "\\" and quote == '"':
-                index += 1
-        elif char == "\\":
-            index += 1
-        elif char in "'\"":
-            quote = char
-        elif char == opening:
-            depth += 1
-        elif char == closing:
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return len(text) - 1
-
-
-def _commands(tokens: Iterable[_Token]) -> Iterable[Command]:
-    """Group words between operators; a group closed by an unopened ``)`` is a case pattern."""
-    words: list[_Token] = []
-    depth = 0
-    for token in tokens:
-        if token.kind != "op":
-            words.append(token)
-            continue
-        if token.text == "(":
-            depth += 1
-        elif token.text == ")":
-            if depth == 0:
-                words = []
-                continue
-            depth -= 1
-        yield from _simple_commands(words)
-        words = []
-    yield from _simple_commands(words)
-
-
-def _simple_commands(tokens: list[_Token]) -> Iterable[Command]:
-    """One operator-free run of words: reserved words split it, ``for``/``case`` headers skipped."""
-    words = _without_redirections(tokens)
-    current: list[_Token] = []
-    skipping = ""
-    for token in words:
-        text = token.text
-        if skipping == "for":
-            if not token.quoted and text == "do":
-                skipping = ""
-            continue
-        if skipping == "case":
-            if not token.quoted and text == "in":
-                skipping = ""
-                current = []
+    def read_word(self) -> _Word:
+        word = _Word()
+        text = self.text
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char in " \t\r\n;&|()<>":
+                if char in "<>" and text.startswith("(", self.pos + 1):
+                    self.process_substitution(word)
+                    continue
                 break
-            continue
-        if not current and not token.quoted and text in ("for", "select"):
-            skipping = "for"
-            continue
-        if not current and not token.quoted and text == "case":
-            skipping = "case"
-            continue
-        if not token.quoted and not current and (text in _RESERVED_START or text in _RESERVED_END):
-            continue
-        if not current and not token.quoted and text == "esac":
-            continue
-        current.append(token)
-    command = _to_command(current)
-    if command is not None:
-        yield command
+            word.started = True
+            if char not in "\\'\"$`":
+                word.plain(char)
+                self.pos += 1
+                continue
+            word.quoted()
+            if char == "\\":
+                self.pos += 2
+                if text[self.pos - 1 : self.pos] != "\n":
+                    word.text += text[self.pos - 1 : self.pos]
+            elif char == "'":
+                word.text += self.single_quoted()
+            elif char == '"':
+                self.double_quoted(word)
+            elif char == "$":
+                self.dollar(word)
+            else:
+                self.backticks(word)
+        return word
+
+    def single_quoted(self) -> str:
+        end = self.text.find("'", self.pos + 1)
+        end = len(self.text) if end == -1 else end
+        content = self.text[self.pos + 1 : end]
+        self.pos = end + 1
+        return content
+
+    def double_quoted(self, word: _Word) -> None:
+        self.pos += 1
+        text = self.text
+        while self.pos < len(text) and text[self.pos] != '"':
+            char = text[self.pos]
+            if char == "\\" and self.pos + 1 < len(text):
+                following = text[self.pos + 1]
+                if following == "\n":
+                    pass
+                elif following in '$`"\\':
+                    word.text += following
+                else:
+                    word.text += char + following
+                self.pos += 2
+            elif char == "$":
+                self.dollar(word)
+            elif char == "`":
+                self.backticks(word)
+            else:
+                word.text += char
+                self.pos += 1
+        self.pos += 1
+
+    def dollar(self, word: _Word) -> None:
+        text, pos = self.text, self.pos
+        if text.startswith("$((", pos):
+            self.pos = self.matching(pos + 1) + 1
+            word.text += "${VAR}"
+            word.literal = False
+        elif text.startswith("$(", pos):
+            end = self.matching(pos + 1)
+            inner = text[pos + 2 : end]
+            self.current.inner.extend(read_script(inner).commands)
+            self.pipes = self.pipes or read_script(inner).has_pipes
+            self.pos = end + 1
+            word.text += "${" + "".join(inner.split()) + "}"
+            word.literal = False
+        elif text.startswith("${", pos):
+            end = self.matching_brace(pos + 1)
+            word.text += text[pos : end + 1]
+            self.pos = end + 1
+            word.literal = False
+        elif text.startswith("$'", pos):
+            self.pos += 1
+            word.text += self.single_quoted()
+        elif pos + 1 < len(text) and (
+            _NAME_CHARS.match(text[pos + 1]) or text[pos + 1] in _SPECIAL_PARAMS
+        ):
+            end = pos + 2
+            if not text[pos + 1].isdigit() and text[pos + 1] not in _SPECIAL_PARAMS:
+                while end < len(text) and _NAME_CHARS.match(text[end]):
+                    end += 1
+            word.text += "${" + text[pos + 1 : end] + "}"
+            word.literal = False
+            self.pos = end
+        else:
+            word.text += "$"
+            self.pos += 1
+
+    def backticks(self, word: _Word) -> None:
+        end = self.text.find("`", self.pos + 1)
+        end = len(self.text) if end == -1 else end
+        inner = self.text[self.pos + 1 : end]
+        self.current.inner.extend(read_script(inner).commands)
+        self.pos = end + 1
+        word.text += "${VAR}"
+        word.literal = False
+
+    def process_substitution(self, word: _Word) -> None:
+        end = self.matching(self.pos + 1)
+        self.current.inner.extend(read_script(self.text[self.pos + 2 : end]).commands)
+        self.pos = end + 1
+        word.started = True
+        word.literal = False
+
+    def matching(self, open_at: int) -> int:
+        """Index of the ``)`` closing the ``(`` at ``open_at``, past quotes and nesting."""
+        depth, pos, text = 0, open_at, self.text
+        while pos < len(text):
+            char = text[pos]
+            if char == "\\":
+                pos += 2
+                continue
+            if char == "'":
+                end = text.find("'", pos + 1)
+                pos = len(text) if end == -1 else end + 1
+                continue
+            if char == '"':
+                pos = self.closing_double_quote(pos)
+                continue
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    return pos
+            pos += 1
+        return len(text)
+
+    def closing_double_quote(self, pos: int) -> int:
+        text = self.text
+        pos += 1
+        while pos < len(text) and text[pos] != '"':
+            if text[pos] == "\\":
+                pos += 1
+            elif text.startswith("$(", pos):
+                pos = self.matching(pos + 1)
+            pos += 1
+        return pos + 1
+
+    def matching_brace(self, open_at: int) -> int:
+        depth, pos, text = 0, open_at, self.text
+        while pos < len(text):
+            if text[pos] == "{":
+                depth += 1
+            elif text[pos] == "}":
+                depth -= 1
+                if depth == 0:
+                    return pos
+            pos += 1
+        return len(text) - 1
+
+    # -- commands ------------------------------------------------------------------------------
+    def end_command(self, operator: str = "\n") -> None:
+        pending, self.current = self.current, _Pending()
+        timed = [w for w in pending.words if not (w.literal and w.text in _PREFIX_KEYWORDS)]
+        if timed and timed[0].literal and timed[0].text == "time" and len(timed) > 1:
+            # ShellCheck's tree holds "time cmd" as the command cmd plus one more: count both.
+            self.commands.append(Command(name="time"))
+            pending.words = [w for w in pending.words if w is not timed[0]]
+        first = _first_word(pending.words)
+        self.depth += _nesting(pending.words)
+        if first == "case":  # "case WORD in" (and maybe the first pattern): no command
+            self.case_patterns = operator != ")"
+        elif first == "esac" or (self.case_patterns and operator == ")"):
+            self.case_patterns = False  # "esac", or the end of a pattern such as "x86_64)"
+        else:
+            self.depth += {"(": 1, ")": -1}.get(operator, 0)
+            command = _command(pending.words)
+            if command is not None:
+                self.commands.append(command)
+            if operator == ";;":
+                self.case_patterns = True
+        self.commands.extend(pending.inner)
+        ends_statement = operator in (";", "&", ";;", ")") or (
+            operator == "\n" and self.last_operator not in _BINARY
+        )
+        if ends_statement and self.depth <= 0:
+            self.complete = (len(self.commands), self.pipes)
 
 
-def _without_redirections(tokens: list[_Token]) -> list[_Token]:
-    """Drop ``> f``, ``2>&1``, ``<<EOF`` ...: redirections are not arguments (as in ShellCheck)."""
-    kept: list[_Token] = []
-    skip_next = False
-    for token in tokens:
-        if skip_next:
-            skip_next = False
-            continue
-        match = _REDIRECT.match(token.text) if token.bare_start else None
-        if match is None:
-            kept.append(token)
-        elif not match.group(4):
-            skip_next = True
-    return kept
+def _first_word(words: list[_Word]) -> str:
+    """The first word after keywords such as ``then``/``do``, if it is a literal."""
+    for word in words:
+        if not word.literal:
+            return ""
+        if word.text not in _PREFIX_KEYWORDS:
+            return word.text
+    return ""
 
 
-def _to_command(tokens: list[_Token]) -> Command | None:
-    index = 0
-    while (
-        index < len(tokens) and tokens[index].bare_start and _ASSIGNMENT.match(tokens[index].text)
+_OPENERS = frozenset({"if", "for", "while", "until", "select", "case", "{"})
+_CLOSERS = frozenset({"fi", "done", "esac", "}"})
+
+
+def _nesting(words: list[_Word]) -> int:
+    """How many compound commands the keywords leading ``words`` open (+) or close (-)."""
+    change = 0
+    for word in words:
+        if not word.literal or word.text not in _PREFIX_KEYWORDS | _CLOSING_KEYWORDS | _OPENERS:
+            break
+        change += (word.text in _OPENERS) - (word.text in _CLOSERS)
+        if word.text in ("for", "select", "case"):
+            break
+    return change
+
+
+def _command(words: list[_Word]) -> Command | None:
+    rest = list(words)
+    while rest and rest[0].literal and rest[0].text in _PREFIX_KEYWORDS | _CLOSING_KEYWORDS:
+        rest.pop(0)
+    if (
+        rest
+        and rest[0].literal
+        and rest[0].text in ("for", "select", "case", "[", "[[", "function")
     ):
-        index += 1
-    if index >= len(tokens):
         return None
-    name = tokens[index].text
-    if name.startswith("(") or name in ("[", "[[", "]]"):
+    while rest and rest[0].assignment:
+        rest.pop(0)
+    if not rest or not rest[0].literal:
         return None
-    return Command(name, tuple(t.text for t in tokens[index + 1 :]))
+    name = rest[0].text
+    args = tuple(word.text for word in rest[1:])
+    program = _effective_name(name, rest[1:])
+    if program is None:
+        return Command(name=name, args=args)
+    return Command(name=program, args=args, wrapper=name)
+
+
+def _effective_name(name: str, args: list[_Word]) -> str | None:
+    """``busybox wget`` runs wget, ``exec gosu`` runs gosu (as ShellCheck names them)."""
+    if name in _WRAPPERS:
+        if args and not args[0].text.startswith("-") and args[0].literal:
+            return args[0].text
+        return None
+    if name == "exec":
+        index = 0
+        while index < len(args) and args[index].text.startswith("-"):
+            index += 2 if args[index].text == "-a" else 1
+        if index < len(args) and args[index].literal:
+            return args[index].text
+    return None

@@ -24,7 +24,7 @@ How to add a rule (one rule, one module, one twin test table):
    (stages, earlier ``USER``...) subclass :class:`Rule` and write ``check`` themselves; use
    :meth:`Rule.finding` to build findings. Shell-aware rules call :func:`shell_of` to get the
    RUN's commands (see :mod:`dockyard.dockerfile._shell` for hadolint's helpers:
-   ``has_flag``, ``args_no_flags``, ``flag_args``, ``is_pip_install``...).
+   ``has_flag``, ``args_no_flags``, ``flag_values``, ``is_pip_install``...).
 2. Register it in ``rules/__init__.py``: import the module and add ``<module>.rule`` to
    ``ALL_RULES`` in code order. No discovery: the list is the registry.
 3. Write ``tests/unit/dockerfile/rules/test_<id>.py``: a table of ``catches`` cases
@@ -42,7 +42,7 @@ from typing import ClassVar
 
 from dockyard.dockerfile._findings import Finding, LintContext, Severity
 from dockyard.dockerfile._model import Dockerfile, Instruction
-from dockyard.dockerfile._shell import Command, Script, parse_shell
+from dockyard.dockerfile._shell import Command, Script, read_script
 
 __all__ = [
     "Finding",
@@ -112,7 +112,7 @@ def iter_instructions(df: Dockerfile, *, onbuild: bool = False) -> Iterator[Inst
 
 
 def shell_of(instruction: Instruction) -> Script:
-    """The commands a RUN runs: shell form split by the shell helper, exec form as one command.
+    """The commands a RUN runs: shell form read by :func:`read_script`, exec form as one command.
 
     A heredoc-only RUN (``RUN <<EOF``) is its body; other RUNs are their command line (heredoc
     bodies of ``cat <<EOF > file`` are data, not commands)."""
@@ -120,4 +120,4 @@ def shell_of(instruction: Instruction) -> Script:
         args = instruction.json_args
         commands = (Command(args[0], tuple(args[1:])),) if args else ()
         return Script(text=" ".join(args), commands=commands)
-    return parse_shell(instruction.shell_script)
+    return read_script(instruction.shell_script)

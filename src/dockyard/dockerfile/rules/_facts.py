@@ -120,7 +120,7 @@ def _change(command: Command, *, line: int) -> PackageChange | None:
         return None
     words = _split(command)
     if words.subcommand in _INSTALL[manager]:
-        virtual = next(iter(command.flag_args("virtual") or command.flag_args("t")), None)
+        virtual = next(iter(command.flag_values("virtual") or command.flag_values("t")), None)
         if manager != "apk":
             virtual = None
         recommends = not command.has_flag("no-install-recommends") and manager in ("apt-get", "apt")

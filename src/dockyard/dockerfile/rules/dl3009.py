@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile._shell import Command, Script
 from dockyard.dockerfile.rules._base import LintContext, Severity
 from dockyard.dockerfile.rules.dlbase import (
     BaseImage,
@@ -15,7 +16,6 @@ from dockyard.dockerfile.rules.dlbase import (
     cache_mount_with,
     run_script,
 )
-from dockyard.dockerfile.rules.dlshell import Command, Script
 
 __all__ = ["rule"]
 

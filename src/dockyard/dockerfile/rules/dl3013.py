@@ -4,9 +4,9 @@ upstream silently changes (or breaks) the image."""
 from __future__ import annotations
 
 from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile._shell import Command
 from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
 from dockyard.dockerfile.rules.dlbase import run_script
-from dockyard.dockerfile.rules.dlshell import Command
 
 __all__ = ["rule"]
 
@@ -54,7 +54,7 @@ def _packages(command: Command) -> list[str]:
 
 
 def _fails(command: Command) -> bool:
-    if not is_pip_install(command) or command.has_any_flag("constraint", "c"):
+    if not is_pip_install(command) or command.has_flag("constraint", "c"):
         return False
     if any(arg in ("--requirement", "-r", ".") for arg in command.args):
         return False

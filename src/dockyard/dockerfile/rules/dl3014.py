@@ -4,9 +4,9 @@ install aborts (or hangs) instead of installing."""
 from __future__ import annotations
 
 from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile._shell import Command
 from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
 from dockyard.dockerfile.rules.dlbase import run_script
-from dockyard.dockerfile.rules.dlshell import Command
 
 __all__ = ["rule"]
 
@@ -15,7 +15,7 @@ def _fails(command: Command) -> bool:
     if not command.has_args("apt-get", "install"):
         return False
     answered = (
-        command.has_any_flag("y", "yes", "qq", "assume-yes")
+        command.has_flag("y", "yes", "qq", "assume-yes")
         or command.count_flag("q") == 2
         or command.count_flag("quiet") == 2
         or command.has_arg("-q=2")

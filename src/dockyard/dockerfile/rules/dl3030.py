@@ -4,16 +4,16 @@ non-interactive."""
 from __future__ import annotations
 
 from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile._shell import Command
 from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
 from dockyard.dockerfile.rules.dlbase import run_script
-from dockyard.dockerfile.rules.dlshell import Command
 
 __all__ = ["rule"]
 
 
 def _fails(command: Command) -> bool:
     return command.has_args("yum", "install", "groupinstall", "localinstall") and not (
-        command.has_any_flag("y", "assumeyes")
+        command.has_flag("y", "assumeyes")
     )
 
 

@@ -4,9 +4,9 @@ non-interactive."""
 from __future__ import annotations
 
 from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile._shell import Command
 from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
 from dockyard.dockerfile.rules.dlbase import run_script
-from dockyard.dockerfile.rules.dlshell import Command
 
 __all__ = ["rule"]
 
@@ -15,7 +15,7 @@ _VERBS = ("install", "in", "remove", "rm", "source-install", "si", "patch")
 
 
 def _fails(command: Command) -> bool:
-    return command.has_args("zypper", *_VERBS) and not command.has_any_flag(
+    return command.has_args("zypper", *_VERBS) and not command.has_flag(
         "non-interactive", "n", "no-confirm", "y"
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile._shell import Command
 from dockyard.dockerfile.rules._base import LintContext, Severity
 from dockyard.dockerfile.rules.dlbase import (
     StreamRule,
@@ -14,7 +15,6 @@ from dockyard.dockerfile.rules.dlbase import (
     cache_mount_with,
     run_script,
 )
-from dockyard.dockerfile.rules.dlshell import Command
 
 __all__ = ["rule"]
 

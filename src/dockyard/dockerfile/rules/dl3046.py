@@ -4,18 +4,18 @@ one, a sparse file that becomes gigabytes in a layer for a high uid."""
 from __future__ import annotations
 
 from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile._shell import Command
 from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
 from dockyard.dockerfile.rules.dlbase import run_script
-from dockyard.dockerfile.rules.dlshell import Command
 
 __all__ = ["rule"]
 
 
 def _fails(command: Command) -> bool:
-    if command.name != "useradd" or command.has_any_flag("l", "no-log-init"):
+    if command.name != "useradd" or command.has_flag("l", "no-log-init"):
         return False
     high_uid = any(len(uid) > 5 for uid in command.flag_values("u"))
-    return command.has_any_flag("u", "uid") and high_uid
+    return command.has_flag("u", "uid") and high_uid
 
 
 def _violates(instruction: Instruction) -> bool:

@@ -4,9 +4,9 @@ no terminal; a quieter progress mode keeps logs readable."""
 from __future__ import annotations
 
 from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile._shell import Command
 from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
 from dockyard.dockerfile.rules.dlbase import run_script
-from dockyard.dockerfile.rules.dlshell import Command
 
 __all__ = ["rule"]
 
@@ -16,8 +16,8 @@ def _fails(command: Command) -> bool:
         return False
     quiet = (
         command.has_flag("progress")
-        or command.has_any_flag("q", "quiet", "o", "output-file", "a", "append-output")
-        or command.has_any_flag("no-verbose")
+        or command.has_flag("q", "quiet", "o", "output-file", "a", "append-output")
+        or command.has_flag("no-verbose")
         or command.has_arg("-nv")
     )
     return not quiet

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from dockyard.dockerfile._model import Dockerfile, Instruction
+from dockyard.dockerfile._shell import Command, Script, read_script
 from dockyard.dockerfile._words import split_words
 from dockyard.dockerfile.rules._base import Finding, LintContext, Rule
-from dockyard.dockerfile.rules.dlshell import Command, Script, read_script
 
 __all__ = [
     "ARCHIVE_EXTENSIONS",

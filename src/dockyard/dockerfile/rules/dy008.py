@@ -62,7 +62,7 @@ class DY008(Rule):
         for command in commands_of(run):
             if command.basename != "rm":
                 continue
-            for target in command.args_no_flags:
+            for target in command.args_no_flags():
                 if "$" in target or target in ("-", "--"):
                     continue
                 gone = _join(workdir, target)
@@ -122,10 +122,10 @@ def _downloaded(run: Instruction, workdir: str) -> list[_Added]:
 
 def _outputs(command: Command) -> list[str]:
     if command.basename == "curl":
-        return command.flag_args("o") + command.flag_args("output")
+        return command.flag_values("o") + command.flag_values("output")
     if command.basename == "wget":
         inline = [a.split("=", 1)[1] for a in command.args if a.startswith("--output-document=")]
-        return command.flag_args("O") + command.flag_args("output-document") + inline
+        return command.flag_values("O") + command.flag_values("output-document") + inline
     return []
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dockyard.dockerfile.rules.dlshell import read_script
+from dockyard.dockerfile._shell import read_script
 
 CASES = [
     ("chained", "apt-get update && apt-get install -y curl", ["apt-get", "apt-get"]),
