@@ -4,7 +4,8 @@
 spans; ``lint_sources([(path, text), ...], config=...)`` runs every rule (and ShellCheck) and
 returns one :class:`FileResult` per file. Nothing here imports the rest of dockyard except
 :mod:`dockyard.errors`. Rules live in :mod:`dockyard.dockerfile.rules` (imported on first lint),
-report formats in :mod:`dockyard.dockerfile.formatters`.
+report formats in :mod:`dockyard.dockerfile.formatters`. ``read_script(text)`` reads a shell script
+the way hadolint does (the one shell reader rules, fixers and ``optimize`` share).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from dockyard.dockerfile._findings import Finding, LintContext, Severity
 from dockyard.dockerfile._lint import FileResult, exit_code, lint_sources, lint_text
 from dockyard.dockerfile._model import Comment, Dockerfile, Flag, Heredoc, Instruction, Stage
 from dockyard.dockerfile._parser import parse
+from dockyard.dockerfile._shell import Command, Script, apt_install_packages, read_script
 from dockyard.dockerfile._words import expand, split_words
 
 __all__ = [
+    "Command",
     "Comment",
     "Dockerfile",
     "FileResult",
@@ -26,13 +29,16 @@ __all__ = [
     "Instruction",
     "LintConfig",
     "LintContext",
+    "Script",
     "Severity",
     "Stage",
+    "apt_install_packages",
     "exit_code",
     "expand",
     "lint_sources",
     "lint_text",
     "load_config",
     "parse",
+    "read_script",
     "split_words",
 ]

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["Command", "Script", "read_script"]
+__all__ = ["Command", "Script", "apt_install_packages", "read_script"]
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_]")
@@ -138,6 +138,11 @@ class Command:
         return indexes
 
     @property
+    def words(self) -> tuple[str, ...]:
+        """The command as written, assignments and redirections left out: ``exec gosu app``."""
+        return (self.wrapper or self.name, *self.args)
+
+    @property
     def subcommand(self) -> str | None:
         """The first word that is not a flag (``install`` in ``apt-get -y install x``)."""
         words = self.args_no_flags()
@@ -192,17 +197,41 @@ def _unwrap_once(command: Command) -> Command:
     return Command(rest[0], tuple(rest[1:]))
 
 
+def apt_install_packages(command: Command) -> list[str] | None:
+    """The words after ``install`` of an ``apt-get``/``apt`` install (through ``sudo``/``env``),
+    flags left out; None for any other command."""
+    program = command.unwrapped
+    if program.basename not in ("apt-get", "apt"):
+        return None
+    words = [arg for arg in program.args if not arg.startswith("-")]
+    if not words or words[0] != "install":
+        return None
+    return words[1:]
+
+
 def _contains_run(words: list[str], run: list[str]) -> bool:
     return any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1))
 
 
 @dataclass(frozen=True)
 class Script:
-    """A RUN script read once: its text, its commands in order, whether it has a pipe."""
+    """A RUN script read once: its text, its commands in order, whether it has a pipe.
+
+    The other facts are what a fixer must know before it rewrites or joins the text: the control
+    operators as written (those inside substitutions too), whether a statement only sets
+    variables (shell state a later part may rely on), whether there is a ``#`` comment, whether a
+    quote, backtick or escape is left open at the end (the text is not a whole script), and
+    whether it ends with a background ``&``.
+    """
 
     text: str
     commands: tuple[Command, ...]
     has_pipes: bool = False
+    operators: tuple[str, ...] = ()
+    sets_variables: bool = False
+    has_comment: bool = False
+    unterminated: bool = False
+    ends_in_background: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -227,7 +256,16 @@ def read_script(text: str) -> Script:
     """Read ``text`` as a POSIX shell script (hadolint's view: bash grammar, no execution)."""
     reader = _Reader(text)
     reader.run()
-    return Script(text=text, commands=tuple(reader.commands), has_pipes=reader.pipes)
+    return Script(
+        text=text,
+        commands=tuple(reader.commands),
+        has_pipes=reader.pipes,
+        operators=tuple(reader.operators),
+        sets_variables=reader.sets_variables,
+        has_comment=reader.has_comment,
+        unterminated=reader.unterminated,
+        ends_in_background=reader.last_operator == "&",
+    )
 
 
 @dataclass
@@ -271,6 +309,10 @@ class _Reader:
         self.current = _Pending()
         self.heredocs: list[tuple[str, bool]] = []
         self.case_patterns = False  # inside "case ... in": the words before ")" are a pattern
+        self.operators: list[str] = []
+        self.sets_variables = False
+        self.has_comment = False
+        self.unterminated = False
 
     # -- driver --------------------------------------------------------------------------------
     def run(self) -> None:
@@ -295,6 +337,7 @@ class _Reader:
         self.end_command()
 
     def skip_comment(self) -> None:
+        self.has_comment = True
         end = self.text.find("\n", self.pos)
         self.pos = len(self.text) if end == -1 else end
 
@@ -305,6 +348,7 @@ class _Reader:
         if op == "(" and self.not_a_subshell():
             return True
         self.pos += len(op)
+        self.operators.append(op)
         if op == "|" and self.in_case_pattern():
             return True  # "a|b)": alternatives of one case pattern, not a pipe
         if self.syntax_error(op):
@@ -418,6 +462,7 @@ class _Reader:
             word.quoted()
             if char == "\\":
                 self.pos += 2
+                self.unterminated = self.unterminated or self.pos > len(text)
                 if text[self.pos - 1 : self.pos] != "\n":
                     word.text += text[self.pos - 1 : self.pos]
             elif char == "'":
@@ -432,6 +477,7 @@ class _Reader:
 
     def single_quoted(self) -> str:
         end = self.text.find("'", self.pos + 1)
+        self.unterminated = self.unterminated or end == -1
         end = len(self.text) if end == -1 else end
         content = self.text[self.pos + 1 : end]
         self.pos = end + 1
@@ -458,6 +504,7 @@ class _Reader:
             else:
                 word.text += char
                 self.pos += 1
+        self.unterminated = self.unterminated or self.pos >= len(text)
         self.pos += 1
 
     def dollar(self, word: _Word) -> None:
@@ -469,8 +516,7 @@ class _Reader:
         elif text.startswith("$(", pos):
             end = self.matching(pos + 1)
             inner = text[pos + 2 : end]
-            self.current.inner.extend(read_script(inner).commands)
-            self.pipes = self.pipes or read_script(inner).has_pipes
+            self.pipes = self.substituted(inner).has_pipes or self.pipes
             self.pos = end + 1
             word.text += "${" + "".join(inner.split()) + "}"
             word.literal = False
@@ -498,19 +544,30 @@ class _Reader:
 
     def backticks(self, word: _Word) -> None:
         end = self.text.find("`", self.pos + 1)
+        self.unterminated = self.unterminated or end == -1
         end = len(self.text) if end == -1 else end
         inner = self.text[self.pos + 1 : end]
-        self.current.inner.extend(read_script(inner).commands)
+        self.substituted(inner)
         self.pos = end + 1
         word.text += "${VAR}"
         word.literal = False
 
     def process_substitution(self, word: _Word) -> None:
         end = self.matching(self.pos + 1)
-        self.current.inner.extend(read_script(self.text[self.pos + 2 : end]).commands)
+        self.substituted(self.text[self.pos + 2 : end])
         self.pos = end + 1
         word.started = True
         word.literal = False
+
+    def substituted(self, inner: str) -> Script:
+        """Read a substitution's script: its commands run too, its syntax is this script's."""
+        script = read_script(inner)
+        self.current.inner.extend(script.commands)
+        self.operators.extend(script.operators)
+        self.sets_variables = self.sets_variables or script.sets_variables
+        self.has_comment = self.has_comment or script.has_comment
+        self.unterminated = self.unterminated or script.unterminated
+        return script
 
     def matching(self, open_at: int) -> int:
         """Index of the ``)`` closing the ``(`` at ``open_at``, past quotes and nesting."""
@@ -578,6 +635,8 @@ class _Reader:
             command = _command(pending.words)
             if command is not None:
                 self.commands.append(command)
+            elif _only_assignments(pending.words):
+                self.sets_variables = True
             if operator == ";;":
                 self.case_patterns = True
         self.commands.extend(pending.inner)
@@ -612,6 +671,12 @@ def _nesting(words: list[_Word]) -> int:
         if word.text in ("for", "select", "case"):
             break
     return change
+
+
+def _only_assignments(words: list[_Word]) -> bool:
+    keywords = _PREFIX_KEYWORDS | _CLOSING_KEYWORDS
+    rest = [word for word in words if not (word.literal and word.text in keywords)]
+    return bool(rest) and all(word.assignment for word in rest)
 
 
 def _command(words: list[_Word]) -> Command | None:

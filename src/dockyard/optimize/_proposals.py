@@ -17,9 +17,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from dockyard.dockerfile import Instruction, parse
+from dockyard.dockerfile import Instruction, apt_install_packages, parse, read_script
 from dockyard.dockerfile.fix import read_doc, source_lines
-from dockyard.dockerfile.fix._shell import apt_install_packages, command_name, commands
 
 __all__ = ["Proposal", "base_candidates", "bind_mount", "multi_stage", "with_base"]
 
@@ -121,9 +120,12 @@ def _has_compiler(instructions: list[Instruction]) -> bool:
     for instruction in instructions:
         if instruction.keyword != "RUN":
             continue
-        for command in commands(instruction.shell_script) or []:
+        script = read_script(instruction.shell_script)
+        if script.unterminated:
+            continue
+        for command in script.commands:
             packages = set(apt_install_packages(command) or [])
-            if packages & _COMPILERS or command_name(command)[0] in {"gcc", "cc", "make", "go"}:
+            if packages & _COMPILERS or command.unwrapped.basename in {"gcc", "cc", "make", "go"}:
                 return True
     return False
 

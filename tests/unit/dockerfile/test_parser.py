@@ -283,8 +283,9 @@ def test_public_api_is_curated() -> None:
     import dockyard.dockerfile as package
 
     assert sorted(package.__all__) == [
-        "Comment", "Dockerfile", "FileResult", "Finding", "Flag", "Heredoc", "Instruction",
-        "LintConfig", "LintContext", "Severity", "Stage", "exit_code", "expand", "lint_sources",
-        "lint_text", "load_config", "parse", "split_words",
+        "Command", "Comment", "Dockerfile", "FileResult", "Finding", "Flag", "Heredoc",
+        "Instruction", "LintConfig", "LintContext", "Script", "Severity", "Stage",
+        "apt_install_packages", "exit_code", "expand", "lint_sources", "lint_text", "load_config",
+        "parse", "read_script", "split_words",
     ]  # fmt: skip
     assert all(hasattr(package, name) for name in package.__all__)

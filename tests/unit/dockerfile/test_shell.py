@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockyard.dockerfile import parse
-from dockyard.dockerfile._shell import Command, read_script
+from dockyard.dockerfile import Command, apt_install_packages, parse, read_script
 from dockyard.dockerfile.rules import shell_of
 
 SPLIT_CASES = [
@@ -109,3 +108,49 @@ def test_quoted_heredoc_delimiters_and_assignments() -> None:
         ("make", ("install",)),
         ("echo", (">", "x")),
     ]
+
+
+@pytest.mark.parametrize(
+    ("script", "facts"),
+    [
+        ("a && b || c; d &", (("&&", "||", ";", "&"), False, False, False, True)),
+        ("A=1 && cd /x # note", (("&&",), True, True, False, False)),
+        ("x=$(a || b) make", (("||",), False, False, False, False)),
+        ("echo 'a && b", ((), False, False, True, False)),
+        ('echo "$(ls) `date', ((), False, False, True, False)),
+        ("echo '#' a#b", ((), False, False, False, False)),
+        ("a & b", (("&",), False, False, False, False)),
+    ],
+)
+def test_what_fixers_need_before_rewriting(
+    script: str, facts: tuple[tuple[str, ...], bool, bool, bool, bool]
+) -> None:
+    read = read_script(script)
+    assert (
+        read.operators,
+        read.sets_variables,
+        read.has_comment,
+        read.unterminated,
+        read.ends_in_background,
+    ) == facts
+
+
+def test_words_keep_the_wrapper_and_unwrapped_sees_through_it() -> None:
+    (command,) = read_script('FOO=1 exec gosu app "$@" > /log').commands
+    assert command.name == "gosu"
+    assert command.words == ("exec", "gosu", "app", "${@}")
+    assert (command.unwrapped.name, command.unwrapped.args) == ("gosu", ("app", "${@}"))
+
+
+@pytest.mark.parametrize(
+    ("script", "packages"),
+    [
+        ("apt-get install -y --no-install-recommends curl git", ["curl", "git"]),
+        ("sudo apt install -y gcc", ["gcc"]),
+        ("DEBIAN_FRONTEND=noninteractive /usr/bin/apt-get -q install make", ["make"]),
+        ("apt-get update", None),
+        ("apk add curl", None),
+    ],
+)
+def test_apt_install_packages(script: str, packages: list[str] | None) -> None:
+    assert apt_install_packages(read_script(script).commands[0]) == packages

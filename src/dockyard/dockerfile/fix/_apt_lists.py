@@ -9,9 +9,10 @@ own ``apt-get update``: that RUN needs the lists.
 
 from __future__ import annotations
 
+from dockyard.dockerfile._shell import Command, apt_install_packages
 from dockyard.dockerfile.fix._edit import append_command
 from dockyard.dockerfile.fix._model import Fix, Outcome
-from dockyard.dockerfile.fix._shell import apt_install_packages, command_name, commands
+from dockyard.dockerfile.fix._shell import command_name, commands
 from dockyard.dockerfile.fix._view import Doc, Step
 
 __all__ = ["AptLists"]
@@ -20,15 +21,15 @@ _LISTS = "/var/lib/apt/lists"
 _NEED_LISTS = frozenset({"install", "source", "download", "build-dep", "satisfy"})
 
 
-def _updates(command: list[str]) -> bool:
+def _updates(command: Command) -> bool:
     name, args = command_name(command)
     return name in ("apt-get", "apt") and "update" in args
 
 
-def _cleans(command: list[str]) -> bool:
+def _cleans(command: Command) -> bool:
     name, args = command_name(command)
     return (name in ("apt-get", "apt") and "clean" in args) or any(
-        "/var/cache/apt" in word for word in command
+        "/var/cache/apt" in word for word in command.words
     )
 
 
@@ -43,7 +44,7 @@ class AptLists:
             parsed = commands(step.text) or []
             if not any(_updates(c) for c in parsed):
                 continue
-            if any(_LISTS in word for c in parsed for word in c):
+            if any(_LISTS in word for c in parsed for word in c.words):
                 continue
             missing = [f"rm -rf {_LISTS}/*"]
             installs = any(apt_install_packages(c) is not None for c in parsed)

@@ -7,9 +7,10 @@ changes the size, not what works.
 
 from __future__ import annotations
 
+from dockyard.dockerfile._shell import Command, apt_install_packages
 from dockyard.dockerfile.fix._model import Edit, Fix, Outcome
 from dockyard.dockerfile.fix._packages import KEEP_WITHOUT_RECOMMENDS, apt_install_pattern
-from dockyard.dockerfile.fix._shell import apt_install_packages, commands
+from dockyard.dockerfile.fix._shell import commands
 from dockyard.dockerfile.fix._view import Doc, Step
 
 __all__ = ["AptRecommends"]
@@ -17,16 +18,16 @@ __all__ = ["AptRecommends"]
 _YES = ("-y", "--yes", "--assume-yes")
 
 
-def _has_yes(command: list[str]) -> bool:
+def _has_yes(command: Command) -> bool:
     return any(
         word in _YES or (word.startswith("-") and not word.startswith("--") and "y" in word)
-        for word in command
+        for word in command.words
     )
 
 
-def _no_recommends(command: list[str]) -> bool:
-    return "--no-install-recommends" in command or any(
-        "install-recommends" in word.lower() and "false" in word.lower() for word in command
+def _no_recommends(command: Command) -> bool:
+    return "--no-install-recommends" in command.words or any(
+        "install-recommends" in word.lower() and "false" in word.lower() for word in command.words
     )
 
 
@@ -52,7 +53,7 @@ class AptRecommends:
         return outcome
 
 
-def _rewrite(doc: Doc, step: Step, installs: list[list[str]]) -> Edit | None:
+def _rewrite(doc: Doc, step: Step, installs: list[Command]) -> Edit | None:
     pattern = apt_install_pattern()
     queue = list(installs)
     present = {p for c in installs for p in apt_install_packages(c) or []}
@@ -78,7 +79,7 @@ def _rewrite(doc: Doc, step: Step, installs: list[list[str]]) -> Edit | None:
     return Edit(step.start, step.end, tuple(new))
 
 
-def _additions(command: list[str], present: set[str]) -> str:
+def _additions(command: Command, present: set[str]) -> str:
     added = []
     if not _has_yes(command):
         added.append("-y")

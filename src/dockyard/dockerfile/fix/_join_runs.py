@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from dockyard.dockerfile._shell import Command, read_script
 from dockyard.dockerfile.fix._edit import continuation_indent, eol
 from dockyard.dockerfile.fix._model import Edit, Fix, Outcome
-from dockyard.dockerfile.fix._shell import command_name, commands, tokens
+from dockyard.dockerfile.fix._shell import command_name
 from dockyard.dockerfile.fix._view import Doc, Step
 
 __all__ = ["JoinRuns"]
@@ -86,24 +87,22 @@ def _groups(doc: Doc) -> list[list[Step]]:
 def _joinable(step: Step) -> bool:
     if not step.shell_form:
         return False
-    words = tokens(step.text)
-    if not words or any(word.startswith("#") for word in words):
+    script = read_script(step.text)
+    if not step.text.strip() or script.unterminated or script.has_comment:
         return False
-    return words[-1] != "&"
+    return not script.ends_in_background
 
 
 def _needs_subshell(step: Step, *, first: bool, last: bool) -> bool:
-    words = tokens(step.text) or []
-    loose = not first and any(word in _LOOSE for word in words)
-    stateful = not last and any(_changes_state(command) for command in commands(step.text) or [])
+    script = read_script(step.text)
+    loose = not first and any(operator in _LOOSE for operator in script.operators)
+    stateful = not last and (script.sets_variables or any(map(_changes_state, script.commands)))
     return loose or stateful
 
 
-def _changes_state(command: list[str]) -> bool:
-    if all("=" in word and not word.startswith("-") for word in command):
-        return True
+def _changes_state(command: Command) -> bool:
     name, _ = command_name(command)
-    return command[0] in _STATEFUL or name in _STATEFUL
+    return command.words[0] in _STATEFUL or name in _STATEFUL
 
 
 def _joined(doc: Doc, group: list[Step]) -> Edit | None:

@@ -8,9 +8,10 @@ touches the install, wherever in the stage it is; the finding sits on the auto-r
 
 from __future__ import annotations
 
+from dockyard.dockerfile._shell import Command, apt_install_packages
 from dockyard.dockerfile.fix._model import Edit, Fix, Outcome
 from dockyard.dockerfile.fix._purge_downloaders import _with_ca_certificates
-from dockyard.dockerfile.fix._shell import apt_install_packages, command_name, commands
+from dockyard.dockerfile.fix._shell import command_name, commands
 from dockyard.dockerfile.fix._view import Doc, Step
 
 __all__ = ["KeepCaCertificates"]
@@ -26,7 +27,7 @@ class KeepCaCertificates:
         if not doc.stages:
             return outcome
         runs = [s for s in doc.stage_steps(doc.stages[-1].index) if s.keyword == "RUN"]
-        installs: list[tuple[Step, list[list[str]]]] = []
+        installs: list[tuple[Step, list[Command]]] = []
         for step in runs:
             parsed = commands(step.text) if step.shell_form else None
             if parsed is None:
@@ -46,7 +47,7 @@ class KeepCaCertificates:
         return outcome
 
 
-def _auto_removes(command: list[str]) -> bool:
+def _auto_removes(command: Command) -> bool:
     name, args = command_name(command)
     if name not in ("apt-get", "apt"):
         return False
@@ -56,7 +57,7 @@ def _auto_removes(command: list[str]) -> bool:
     )
 
 
-def _keep(doc: Doc, installs: list[tuple[Step, list[list[str]]]]) -> Edit | None:
+def _keep(doc: Doc, installs: list[tuple[Step, list[Command]]]) -> Edit | None:
     for step, apt in reversed(installs):
         tools = [t for c in apt for t in apt_install_packages(c) or [] if t in _BRINGERS]
         if not tools:

@@ -10,10 +10,11 @@ explicitly in the same command: dockyard cannot prove that nothing needs TLS at 
 
 from __future__ import annotations
 
+from dockyard.dockerfile._shell import Command, apt_install_packages
 from dockyard.dockerfile.fix._edit import append_command
 from dockyard.dockerfile.fix._model import Edit, Fix, Outcome
 from dockyard.dockerfile.fix._packages import DOWNLOADERS, apt_install_pattern
-from dockyard.dockerfile.fix._shell import apt_install_packages, command_name, commands, mentions
+from dockyard.dockerfile.fix._shell import command_name, commands, mentions
 from dockyard.dockerfile.fix._view import Doc, Step
 
 __all__ = ["PurgeDownloaders"]
@@ -68,7 +69,7 @@ def _purgeable(doc: Doc, position: int, step: Step) -> list[str]:
     return found
 
 
-def _removes(command: list[str], tool: str) -> bool:
+def _removes(command: Command, tool: str) -> bool:
     name, args = command_name(command)
     return name in ("apt-get", "apt") and any(a in _REMOVERS for a in args) and tool in args
 
@@ -105,7 +106,7 @@ def _purged(doc: Doc, step: Step, tools: list[str]) -> Edit | None:
 
 
 def _with_ca_certificates(
-    raw: list[str], installs: list[list[str]], tools: list[str]
+    raw: list[str], installs: list[Command], tools: list[str]
 ) -> list[str] | None:
     pattern = apt_install_pattern()
     index = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from dockyard.dockerfile._shell import Command
 from dockyard.dockerfile.fix._edit import append_command, replace_in_step
 from dockyard.dockerfile.fix._model import Fix, Outcome
 from dockyard.dockerfile.fix._shell import command_name, commands
@@ -46,7 +47,7 @@ class PipNoCacheDir:
         outcome = Outcome()
         for step in _candidates(doc):
             parsed = commands(step.text) or []
-            if not any(_pip_install(c) and "--no-cache-dir" not in c for c in parsed):
+            if not any(_pip_install(c) and "--no-cache-dir" not in c.words for c in parsed):
                 continue
             if _env_sets(doc, step, "PIP_NO_CACHE_DIR"):
                 continue
@@ -58,7 +59,7 @@ class PipNoCacheDir:
         return outcome
 
 
-def _pip_install(command: list[str]) -> bool:
+def _pip_install(command: Command) -> bool:
     name, args = command_name(command)
     if re.fullmatch(r"python[0-9.]*", name) and args[:2] == ["-m", "pip"]:
         args = args[2:]
@@ -75,8 +76,8 @@ class ApkNoCache:
         outcome = Outcome()
         for step in _candidates(doc):
             parsed = commands(step.text) or []
-            adds = [c for c in parsed if command_name(c)[0] == "apk" and "add" in c]
-            if not any("--no-cache" not in c for c in adds):
+            adds = [c for c in parsed if command_name(c)[0] == "apk" and "add" in c.words]
+            if not any("--no-cache" not in c.words for c in adds):
                 continue
             edit = replace_in_step(doc, step, self._pattern, r"\1 --no-cache")
             if edit is None:
