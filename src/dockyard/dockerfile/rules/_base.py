@@ -20,10 +20,13 @@ How to add a rule (one rule, one module, one twin test table):
 
    ``InstructionRule`` is hadolint's ``simpleRule``: ``passes`` is asked about every instruction
    (and, with ``onbuild = True``, about the instruction inside every ``ONBUILD``); a ``False``
-   gives a finding on the instruction's first line. Rules that need state across instructions
-   (stages, earlier ``USER``...) subclass :class:`Rule` and write ``check`` themselves; use
-   :meth:`Rule.finding` to build findings. Shell-aware rules call :func:`shell_of` to get the
-   RUN's commands (see :mod:`dockyard.dockerfile._shell` for hadolint's helpers:
+   gives a finding on the instruction's first line. Rules that fold over the file in order
+   (hadolint's ``customRule``) subclass :class:`StreamRule` and write ``scan``; other rules that
+   need state across instructions subclass :class:`Rule` and write ``check`` themselves; use
+   :meth:`Rule.finding` to build findings. Shell-aware rules get a RUN's commands from
+   :func:`run_script` (DL rules: the text hadolint hands to ShellCheck) or :func:`shell_of` (DY
+   rules: what the build runs, a shell's heredoc included); both read it with the one shell
+   reader, :func:`dockyard.dockerfile.read_script` (hadolint's helpers on its commands:
    ``has_flag``, ``args_no_flags``, ``flag_values``, ``is_pip_install``...).
 2. Register it in ``rules/__init__.py``: import the module and add ``<module>.rule`` to
    ``ALL_RULES`` in code order. No discovery: the list is the registry.
@@ -37,6 +40,7 @@ How to add a rule (one rule, one module, one twin test table):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
@@ -48,11 +52,17 @@ __all__ = [
     "Finding",
     "InstructionRule",
     "LintContext",
+    "OnePerStageRule",
     "Rule",
     "Severity",
+    "StreamRule",
     "iter_instructions",
+    "onbuild_triggers",
+    "run_script",
     "shell_of",
 ]
+
+_HEREDOC_MARKER = re.compile(r"""^\d*<<-?(['"]?)[A-Za-z0-9_.-]+\1$""")
 
 
 class Rule:
@@ -102,6 +112,51 @@ class InstructionRule(Rule):
                 yield self.finding(instruction.start_line, ctx, end_line=instruction.end_line)
 
 
+class StreamRule(Rule):
+    """A rule that folds over the instructions in order (hadolint's ``customRule``): ``scan``
+    yields the failing lines, or (line, message) when the message names something. With
+    ``onbuild`` it runs a second, separate time over the ``ONBUILD`` triggers only, with fresh
+    state, as hadolint's ``onbuild`` wrapper does."""
+
+    onbuild: ClassVar[bool] = False
+
+    def scan(
+        self, instructions: list[Instruction], ctx: LintContext
+    ) -> Iterable[int | tuple[int, str]]:
+        raise NotImplementedError
+
+    def check(self, df: Dockerfile, ctx: LintContext) -> Iterator[Finding]:
+        streams = [df.instructions]
+        if self.onbuild:
+            streams.append(onbuild_triggers(df))
+        for stream in streams:
+            for failure in self.scan(stream, ctx):
+                line, message = failure if isinstance(failure, tuple) else (failure, None)
+                yield self.finding(line, ctx, message=message)
+
+
+class OnePerStageRule(StreamRule):
+    """Only the last ``keyword`` of a stage takes effect: every earlier one in the same stage is
+    reported (DL3012 HEALTHCHECK, DL4003 CMD, DL4004 ENTRYPOINT)."""
+
+    keyword: ClassVar[str]
+
+    def scan(
+        self, instructions: list[Instruction], ctx: LintContext
+    ) -> Iterable[int | tuple[int, str]]:
+        del ctx
+        seen = False
+        failing: list[int] = []
+        for instruction in instructions:
+            if instruction.keyword == "FROM":
+                seen = False
+            elif instruction.keyword == self.keyword:
+                if seen:
+                    failing.append(instruction.start_line)
+                seen = True
+        return failing
+
+
 def iter_instructions(df: Dockerfile, *, onbuild: bool = False) -> Iterator[Instruction]:
     """Every instruction in order; with ``onbuild``, each ONBUILD's inner instruction as well
     (hadolint's ``onbuild`` wrapper: the trigger is checked as if it were written plainly)."""
@@ -111,8 +166,14 @@ def iter_instructions(df: Dockerfile, *, onbuild: bool = False) -> Iterator[Inst
             yield instruction.onbuild
 
 
+def onbuild_triggers(dockerfile: Dockerfile) -> list[Instruction]:
+    """The instructions inside ``ONBUILD`` triggers, in order, at the ONBUILD's line."""
+    return [i.onbuild for i in dockerfile.instructions if i.onbuild is not None]
+
+
 def shell_of(instruction: Instruction) -> Script:
-    """The commands a RUN runs: shell form read by :func:`read_script`, exec form as one command.
+    """The commands a RUN runs (DY rules' view): shell form read by :func:`read_script`, exec form
+    as one command, the body of a heredoc fed to a shell (``RUN bash <<EOF``) included.
 
     A heredoc-only RUN (``RUN <<EOF``) is its body; other RUNs are their command line (heredoc
     bodies of ``cat <<EOF > file`` are data, not commands)."""
@@ -121,3 +182,18 @@ def shell_of(instruction: Instruction) -> Script:
         commands = (Command(args[0], tuple(args[1:])),) if args else ()
         return Script(text=" ".join(args), commands=commands)
     return read_script(instruction.shell_script)
+
+
+def run_script(instruction: Instruction) -> Script | None:
+    """The script of a ``RUN`` as hadolint hands it to ShellCheck (DL rules' view, None for other
+    instructions): the exec form's words joined,
+    the heredoc body when the command starts with a heredoc marker (``RUN <<EOF [bash]``),
+    otherwise the command line (a heredoc fed to a command is data, not script)."""
+    if instruction.keyword != "RUN":
+        return None
+    if instruction.json_args is not None:
+        return read_script(" ".join(instruction.json_args))
+    words = instruction.arguments.split()
+    if instruction.heredocs and words and _HEREDOC_MARKER.match(words[0]):
+        return read_script(instruction.heredocs[0].body)
+    return read_script(instruction.arguments)

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from dockyard.dockerfile._model import Instruction
 from dockyard.dockerfile._shell import Command
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import ARCHIVE_EXTENSIONS, StreamRule, drop_quotes, run_script
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule, run_script
+from dockyard.dockerfile.rules.dlbase import ARCHIVE_EXTENSIONS, drop_quotes
 
 __all__ = ["rule"]
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dockyard.dockerfile._model import Instruction
 from dockyard.dockerfile._shell import Command
-from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import run_script
+from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity, run_script
 
 __all__ = ["rule"]
 

@@ -4,8 +4,8 @@ megabytes in the layer that the program never reads."""
 from __future__ import annotations
 
 from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import cache_mount_with, run_script
+from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity, run_script
+from dockyard.dockerfile.rules.dlbase import cache_mount_with
 
 __all__ = ["rule"]
 

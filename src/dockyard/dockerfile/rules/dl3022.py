@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterable
 
 from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule, base_image, drop_quotes
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule
+from dockyard.dockerfile.rules.dlbase import base_image, drop_quotes
 
 __all__ = ["rule"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule, base_image
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule
+from dockyard.dockerfile.rules.dlbase import base_image
 
 __all__ = ["rule"]
 

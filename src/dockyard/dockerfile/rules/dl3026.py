@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule, base_image, image_reference
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule
+from dockyard.dockerfile.rules.dlbase import base_image, image_reference
 
 __all__ = ["rule"]
 

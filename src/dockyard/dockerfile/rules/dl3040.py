@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dockyard.dockerfile._model import Instruction
 from dockyard.dockerfile._shell import Command, Script
-from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import cache_mount_with, cleaned_after, run_script
+from dockyard.dockerfile.rules._base import InstructionRule, LintContext, Severity, run_script
+from dockyard.dockerfile.rules.dlbase import cache_mount_with, cleaned_after
 
 __all__ = ["rule"]
 

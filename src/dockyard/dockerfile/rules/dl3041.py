@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule, rpm_packages_pinned
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule
+from dockyard.dockerfile.rules.dlbase import rpm_packages_pinned
 
 __all__ = ["rule"]
 

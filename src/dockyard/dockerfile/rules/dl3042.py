@@ -8,13 +8,8 @@ from collections.abc import Iterator
 
 from dockyard.dockerfile._model import Instruction
 from dockyard.dockerfile._shell import Command
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import (
-    StreamRule,
-    base_image,
-    cache_mount_with,
-    run_script,
-)
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule, run_script
+from dockyard.dockerfile.rules.dlbase import base_image, cache_mount_with
 
 __all__ = ["rule"]
 

@@ -7,8 +7,7 @@ import re
 from collections.abc import Iterator
 
 from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule
 
 __all__ = ["rule"]
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule, base_image
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule
+from dockyard.dockerfile.rules.dlbase import base_image
 
 __all__ = ["rule"]
 

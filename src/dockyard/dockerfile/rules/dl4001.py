@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule, run_script
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule, run_script
 
 __all__ = ["rule"]
 

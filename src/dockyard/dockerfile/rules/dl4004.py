@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dockyard.dockerfile.rules._base import Severity
-from dockyard.dockerfile.rules.dlbase import OnePerStageRule
+from dockyard.dockerfile.rules._base import OnePerStageRule, Severity
 
 __all__ = ["rule"]
 

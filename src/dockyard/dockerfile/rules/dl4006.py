@@ -8,8 +8,7 @@ from collections.abc import Iterator
 
 from dockyard.dockerfile._model import Instruction
 from dockyard.dockerfile._shell import read_script
-from dockyard.dockerfile.rules._base import LintContext, Severity
-from dockyard.dockerfile.rules.dlbase import StreamRule, run_script
+from dockyard.dockerfile.rules._base import LintContext, Severity, StreamRule, run_script
 
 __all__ = ["rule"]
 

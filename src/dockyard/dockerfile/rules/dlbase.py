@@ -1,44 +1,35 @@
-"""What every hadolint-compatible DL rule shares: how hadolint reads a FROM, a RUN script and the
-ONBUILD triggers, and :class:`StreamRule`, hadolint's rule that folds over the whole file (next
-to the framework's :class:`~dockyard.dockerfile.rules.InstructionRule`, one instruction at a time).
+"""hadolint's readings that several DL rules share: a FROM's image reference, cache mounts,
+"clean after install" and yum/dnf package pins.
 
-hadolint runs a rule over the file's instructions in order; rules marked ``onbuild`` run a second
-time, separately, over the instructions inside ``ONBUILD`` triggers only. Keeping those semantics
-in one place is what lets (file, line, code) agree with hadolint's.
+The kinds of rule (``StreamRule`` and the others) and how a rule gets a RUN's script
+(``run_script``, ``shell_of``) live in :mod:`dockyard.dockerfile.rules._base`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar
 
-from dockyard.dockerfile._model import Dockerfile, Instruction
-from dockyard.dockerfile._shell import Command, Script, read_script
+from dockyard.dockerfile._model import Instruction
+from dockyard.dockerfile._shell import Command, Script
 from dockyard.dockerfile._words import split_words
-from dockyard.dockerfile.rules._base import Finding, LintContext, Rule
+from dockyard.dockerfile.rules._base import run_script
 
 __all__ = [
     "ARCHIVE_EXTENSIONS",
     "BaseImage",
-    "OnePerStageRule",
-    "StreamRule",
     "base_image",
     "cache_mount_with",
     "cleaned_after",
     "drop_quotes",
     "image_reference",
-    "onbuild_triggers",
     "rpm_packages_pinned",
-    "run_script",
 ]
 
 ARCHIVE_EXTENSIONS = (
     ".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
     ".tpz", ".txz", ".xz",
 )  # fmt: skip
-_HEREDOC_MARKER = re.compile(r"""^\d*<<-?(['"]?)[A-Za-z0-9_.-]+\1$""")
 
 
 @dataclass(frozen=True)
@@ -87,20 +78,6 @@ def drop_quotes(text: str) -> str:
     return text.strip("'\"")
 
 
-def run_script(instruction: Instruction) -> Script | None:
-    """The script of a ``RUN`` as hadolint hands it to ShellCheck: the exec form's words joined,
-    the heredoc body when the command starts with a heredoc marker (``RUN <<EOF [bash]``),
-    otherwise the command line (a heredoc fed to a command is data, not script)."""
-    if instruction.keyword != "RUN":
-        return None
-    if instruction.json_args is not None:
-        return read_script(" ".join(instruction.json_args))
-    words = instruction.arguments.split()
-    if instruction.heredocs and words and _HEREDOC_MARKER.match(words[0]):
-        return read_script(instruction.heredocs[0].body)
-    return read_script(instruction.arguments)
-
-
 def cache_mount_with(instruction: Instruction, fragment: str) -> bool:
     """Whether a ``RUN --mount=type=cache|tmpfs`` targets a path containing ``fragment``."""
     for mount in instruction.flag_values("mount"):
@@ -109,11 +86,6 @@ def cache_mount_with(instruction: Instruction, fragment: str) -> bool:
         if options.get("type") in ("cache", "tmpfs") and fragment in target:
             return True
     return False
-
-
-def onbuild_triggers(dockerfile: Dockerfile) -> list[Instruction]:
-    """The instructions inside ``ONBUILD`` triggers, in order, at the ONBUILD's line."""
-    return [i.onbuild for i in dockerfile.instructions if i.onbuild is not None]
 
 
 def cleaned_after(
@@ -126,51 +98,6 @@ def cleaned_after(
         return True
     first_clean = script.index(cleans)
     return first_clean is not None and first_install < first_clean
-
-
-class StreamRule(Rule):
-    """A rule that folds over the instructions in order (hadolint's ``customRule``): ``scan``
-    yields the failing lines, or (line, message) when the message names something. With
-    ``onbuild`` it runs a second, separate time over the ``ONBUILD`` triggers only, with fresh
-    state, as hadolint's ``onbuild`` wrapper does."""
-
-    onbuild: ClassVar[bool] = False
-
-    def scan(
-        self, instructions: list[Instruction], ctx: LintContext
-    ) -> Iterable[int | tuple[int, str]]:
-        raise NotImplementedError
-
-    def check(self, df: Dockerfile, ctx: LintContext) -> Iterator[Finding]:
-        streams = [df.instructions]
-        if self.onbuild:
-            streams.append(onbuild_triggers(df))
-        for stream in streams:
-            for failure in self.scan(stream, ctx):
-                line, message = failure if isinstance(failure, tuple) else (failure, None)
-                yield self.finding(line, ctx, message=message)
-
-
-class OnePerStageRule(StreamRule):
-    """Only the last ``keyword`` of a stage takes effect: every earlier one in the same stage is
-    reported (DL3012 HEALTHCHECK, DL4003 CMD, DL4004 ENTRYPOINT)."""
-
-    keyword: ClassVar[str]
-
-    def scan(
-        self, instructions: list[Instruction], ctx: LintContext
-    ) -> Iterable[int | tuple[int, str]]:
-        del ctx
-        seen = False
-        failing: list[int] = []
-        for instruction in instructions:
-            if instruction.keyword == "FROM":
-                seen = False
-            elif instruction.keyword == self.keyword:
-                if seen:
-                    failing.append(instruction.start_line)
-                seen = True
-        return failing
 
 
 def _rpm_version_like(parts: list[str]) -> bool:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockyard.dockerfile._model import Instruction
-from dockyard.dockerfile.rules._base import LintContext
-from dockyard.dockerfile.rules.dlbase import StreamRule
+from dockyard.dockerfile.rules._base import LintContext, StreamRule
 
 __all__ = ["LabelFormatRule"]
 

@@ -6,13 +6,8 @@ from __future__ import annotations
 import pytest
 
 from dockyard.dockerfile import parse
-from dockyard.dockerfile.rules.dlbase import (
-    base_image,
-    cache_mount_with,
-    image_reference,
-    onbuild_triggers,
-    run_script,
-)
+from dockyard.dockerfile.rules._base import onbuild_triggers, run_script
+from dockyard.dockerfile.rules.dlbase import base_image, cache_mount_with, image_reference
 
 REFERENCES = [
     ("debian", (None, "debian", None, None)),

@@ -1,5 +1,6 @@
-"""How DL rules read RUN scripts (hadolint's view through ShellCheck): which commands, names and
-arguments; each case is one that changes a DL rule's verdict when read otherwise."""
+"""How the one shell reader reads RUN scripts (hadolint's view through ShellCheck): which
+commands, names and arguments; each case is one that changes a DL rule's verdict when read
+otherwise."""
 
 from __future__ import annotations
 
