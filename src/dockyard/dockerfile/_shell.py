@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["Command", "Script", "apt_install_packages", "read_script"]
+__all__ = ["Command", "Script", "apt_install_packages", "plain_words", "read_script"]
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _NAME_CHARS = re.compile(r"[A-Za-z0-9_]")
@@ -266,6 +266,24 @@ def read_script(text: str) -> Script:
         unterminated=reader.unterminated,
         ends_in_background=reader.last_operator == "&",
     )
+
+
+def plain_words(text: str) -> list[str] | None:
+    """The words of a command line that is nothing but words, quotes removed (``a 'b c'`` ->
+    ``a``, ``b c``); None when it has an operator, a redirection or a comment, or leaves a quote
+    open. Keywords and assignments are kept as words: this is the lexer alone, for a fixer that
+    rewrites such a line into another form."""
+    reader = _Reader(text)
+    words: list[str] = []
+    while reader.pos < len(text):
+        char = text[reader.pos]
+        if char in " \t\r\n":
+            reader.pos += 1
+        elif char in ";&|()<>#":
+            return None
+        else:
+            words.append(reader.read_word().text)
+    return None if reader.unterminated else words
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dockyard.dockerfile import Command, apt_install_packages, parse, read_script
+from dockyard.dockerfile._shell import plain_words
 from dockyard.dockerfile.rules import shell_of
 
 SPLIT_CASES = [
@@ -154,3 +155,20 @@ def test_words_keep_the_wrapper_and_unwrapped_sees_through_it() -> None:
 )
 def test_apt_install_packages(script: str, packages: list[str] | None) -> None:
     assert apt_install_packages(read_script(script).commands[0]) == packages
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("nginx -g 'daemon off;'", ["nginx", "-g", "daemon off;"]),
+        ('python3 "a b"c \'\'', ["python3", "a bc", ""]),
+        ("while true", ["while", "true"]),
+        ("A=1 run", ["A=1", "run"]),
+        ("a && b", None),
+        ("a > log", None),
+        ("a # note", None),
+        ("echo 'open", None),
+    ],
+)
+def test_plain_words_is_the_lexer_alone(text: str, words: list[str] | None) -> None:
+    assert plain_words(text) == words

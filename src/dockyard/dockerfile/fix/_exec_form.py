@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 
+from dockyard.dockerfile._shell import plain_words
 from dockyard.dockerfile.fix._edit import eol
 from dockyard.dockerfile.fix._model import Edit, Fix, Outcome
 from dockyard.dockerfile.fix._view import Doc
@@ -67,10 +67,7 @@ class ExecForm:
 def _plain_words(text: str) -> list[str] | None:
     if not text.strip() or _SHELL_SYNTAX.search(text):
         return None
-    try:
-        words = shlex.split(text)
-    except ValueError:
-        return None
+    words = plain_words(text)
     if not words or "=" in words[0]:
         return None
     return words
