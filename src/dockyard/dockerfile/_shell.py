@@ -12,10 +12,12 @@ are data, not commands; where ShellCheck stops on a syntax error, only the state
 before it are kept.
 
 Every user reads scripts through :func:`read_script`: the DL rules (through
-``rules.dlbase.run_script``, hadolint's choice of text), the DY rules (through
-``rules.shell_of``), the fixers and ``optimize``. ``sudo``/``env`` prefixes are *not* seen through
-by the name (hadolint's view); :attr:`Command.unwrapped` looks through them for rules that care
-about the program that finally runs.
+``rules._base.run_script``, hadolint's choice of text), the DY rules (through
+``rules._base.shell_of``), the fixers and ``optimize``. ``sudo``/``env`` prefixes are *not* seen
+through by the name (hadolint's view); :attr:`Command.unwrapped` looks through them for rules
+that care about the program that finally runs. A :class:`Script` also tells what a fixer must know
+before it rewrites text (operators, bare assignments, comments, an open quote), and
+:func:`plain_words` is the lexer alone, for a line that is nothing but words.
 
 Why a hand tokenizer and not ``bashlex``: bashlex is GPL-3.0 (dockyard is MIT), it raises on
 constructs real Dockerfiles use every day (``case``, ``$(( ))``, here-documents, ``[[ ]]``,
