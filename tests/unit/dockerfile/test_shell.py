@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dockyard.dockerfile import Command, apt_install_packages, parse, read_script
 from dockyard.dockerfile._shell import plain_words
@@ -172,3 +176,13 @@ def test_apt_install_packages(script: str, packages: list[str] | None) -> None:
 )
 def test_plain_words_is_the_lexer_alone(text: str, words: list[str] | None) -> None:
     assert plain_words(text) == words
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab =-'\" \t./:", max_size=30))
+def test_plain_words_splits_as_posix_shlex(text: str) -> None:
+    try:
+        expected: list[str] | None = shlex.split(text)
+    except ValueError:
+        expected = None
+    assert plain_words(text) == expected
