@@ -42,6 +42,7 @@ _BINARY = frozenset({"&&", "||", "|", "|&"})
 _FUNCTION_PARENS = re.compile(r"\(\s*\)")
 _CLOSING_KEYWORDS = frozenset({"fi", "done", "}", "esac"})
 _REDIRECTION = re.compile(r"(\d*|&)(<<<|<<-|<<|>>|<>|>&|<&|>\||>|<)")
+# Words ShellCheck names by their argument: ``busybox wget`` is the command wget.
 _WRAPPERS = frozenset({"busybox", "builtin", "command", "run"})
 # What ``Command.unwrapped`` looks through, and which of their flags take a value.
 _PREFIXES = frozenset(
