@@ -1,8 +1,9 @@
-"""DY001: the image runs as root, because its final stage sets no USER or ends on ``USER root``.
+"""DY001: the image runs as root, because its final stage sets no USER.
 
-hadolint only speaks when a USER line says root; with no USER at all it is silent, yet the
-process then runs as uid 0: a bug in it is root inside the container, and root on the host too
-whenever a volume, the Docker socket or a kernel flaw lets it reach out.
+hadolint's DL3002 speaks when the last USER line says root; with no USER at all it is silent,
+yet the process then runs as uid 0: a bug in it is root inside the container, and root on the
+host too whenever a volume, the Docker socket or a kernel flaw lets it reach out. A final
+``USER root`` is DL3002's finding, not reported twice.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dockyard.dockerfile.rules._facts import final_stage, stage_instructions
 
 __all__ = ["rule"]
 
-_ROOT = {"root", "0"}
 _NON_ROOT_TAGS = ("nonroot", "rootless", "non-root")
 
 
@@ -28,23 +28,13 @@ class DY001(Rule):
         "non-root user, e.g. `RUN useradd -r -u 10001 app` and `USER 10001`, after installing "
         "packages"
     )
-    root_message = (
-        "The image runs as root: the last USER of the final stage is root, so the process is "
-        "uid 0. Switch to a non-root user (`USER 10001`) after the steps that need root"
-    )
 
     def check(self, df: Dockerfile, ctx: LintContext) -> Iterator[Finding]:
         stage = final_stage(df)
         if stage is None or stage.base_resolved.lower().endswith(_NON_ROOT_TAGS):
             return
-        users = [i for i in stage_instructions(df, stage) if i.keyword == "USER"]
-        if not users:
+        if not any(i.keyword == "USER" for i in stage_instructions(df, stage)):
             yield self.finding(stage.start_line, ctx)
-            return
-        last = users[-1]
-        name = last.arguments.strip().split(":", 1)[0].strip("\"'")
-        if name in _ROOT:
-            yield self.finding(last.start_line, ctx, message=self.root_message)
 
 
 rule = DY001()

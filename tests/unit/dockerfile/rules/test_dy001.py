@@ -10,8 +10,9 @@ from tests.unit.dockerfile.rules._helpers import assert_catches
 CASES = [
     ("no USER at all", 'FROM debian:12-slim\nRUN true\nCMD ["app"]\n', [1]),
     ("USER only in a build stage", "FROM golang:1 AS b\nUSER 1000\nFROM debian:12-slim\n", [3]),
-    ("last USER is root", "FROM debian:12-slim\nUSER app\nRUN x\nUSER root\n", [4]),
-    ("last USER is uid 0 with group", "FROM debian:12-slim\nUSER 0:0\n", [2]),
+    # A final USER root is DL3002's finding: not reported twice.
+    ("last USER is root", "FROM debian:12-slim\nUSER app\nRUN x\nUSER root\n", []),
+    ("last USER is uid 0 with group", "FROM debian:12-slim\nUSER 0:0\n", []),
     ("scratch runs as root too", "FROM scratch\nCOPY app /app\n", [1]),
     ("non-root user", "FROM debian:12-slim\nUSER 10001\n", []),
     ("back to non-root after root", "FROM debian:12-slim\nUSER root\nRUN x\nUSER app\n", []),
