@@ -16,7 +16,6 @@ from dockyard.registry._challenge import Challenge, parse_challenges
 from dockyard.registry._model import INDEX_MEDIA_TYPES, OCI_INDEX, Descriptor, Manifest
 from dockyard.registry._platform import Platform
 from dockyard.registry._reference import ImageReference
-from dockyard.registry._wire import ManifestJSON, TagListJSON, ValidationError, first_problem
 
 __all__ = [
     "choose_entry",
@@ -50,6 +49,8 @@ def next_page(response: httpx.Response) -> str | None:
 
 
 def tags_of(body: bytes, *, ref: ImageReference) -> list[str]:
+    from dockyard.registry._wire import TagListJSON, ValidationError, first_problem
+
     try:
         listing = TagListJSON.model_validate_json(body)
     except ValidationError as exc:
@@ -66,7 +67,12 @@ def media_type_of(response: httpx.Response) -> str:
 
 
 def parse_manifest(raw: bytes, *, digest: str, header_type: str, ref: ImageReference) -> Manifest:
-    """A verified manifest's bytes as a :class:`Manifest`; garbage is RegistryUnavailable."""
+    """A verified manifest's bytes as a :class:`Manifest`; garbage is RegistryUnavailable.
+
+    The wire models (pydantic) load on the first manifest read: checking digests with HEAD
+    requests, as `watch` does, never needs them."""
+    from dockyard.registry._wire import ManifestJSON, ValidationError, first_problem
+
     try:
         wire = ManifestJSON.model_validate_json(raw)
         data = json.loads(raw)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dockyard.registry._platform import Platform
 from dockyard.registry._ratelimit import RateLimit
-from dockyard.registry._wire import DescriptorJSON
+
+if TYPE_CHECKING:
+    from dockyard.registry._wire import DescriptorJSON
 
 __all__ = [
     "DOCKER_MANIFEST_LIST",
