@@ -25,7 +25,14 @@ from dockyard.engine import (
     local_layer_store,
     stream_saved_image,
 )
-from dockyard.errors import AnalysisError, EngineError, ImageNotFound, UsageError
+from dockyard.errors import (
+    AnalysisError,
+    EngineError,
+    ImageNotFound,
+    ManifestNotFound,
+    RegistryUnavailable,
+    UsageError,
+)
 from dockyard.image._archive import read_archive
 from dockyard.image._cache import LayerCache
 from dockyard.image._model import ImageData, LayerFiles
@@ -48,13 +55,18 @@ _WORKERS = 2
 
 def guess_source(ref: str, *, engine: Engine) -> str:
     """An existing path is an archive; an image the engine has comes from it; else a registry."""
+    return _guess(ref, engine=engine)[0]
+
+
+def _guess(ref: str, *, engine: Engine) -> tuple[str, str]:
+    """The source, and where else was looked (for the error when the registry fails too)."""
     if Path(ref).exists():
-        return "archive"
+        return "archive", ""
     try:
         known = inspect_image(engine, ref=ref) is not None
     except EngineError:  # no engine here, or it refused: a registry may still answer
-        return "registry"
-    return "engine" if known else "registry"
+        return "registry", "not a file, the engine could not be asked"
+    return ("engine", "") if known else ("registry", "not a file, not in the engine")
 
 
 def load_from_archive(path: Path) -> ImageData:
@@ -154,7 +166,11 @@ def load_image(
     environ: dict[str, str] | None = None,
 ) -> ImageData:
     """Read ``ref`` from ``source`` (guessed when None) into :class:`ImageData`."""
-    chosen = source or guess_source(ref, engine=engine)
+    chosen, looked = (source, "") if source else _guess(ref, engine=engine)
+    if looked:
+        return _from_registry_as_a_guess(
+            ref, looked=looked, cache=cache, platform=platform, environ=environ
+        )
     if chosen == "archive":
         return load_from_archive(Path(ref))
     if chosen == "engine":
@@ -164,6 +180,23 @@ def load_image(
 
         return load_from_registry(ref, platform=platform, environ=environ or {}, cache=cache)
     raise UsageError(f"unknown source {chosen!r}; use one of {', '.join(SOURCES)}")
+
+
+def _from_registry_as_a_guess(
+    ref: str,
+    *,
+    looked: str,
+    cache: LayerCache,
+    platform: str | None,
+    environ: dict[str, str] | None,
+) -> ImageData:
+    """A registry was only the last guess: when it fails too, say where else was looked."""
+    from dockyard.image._registry import load_from_registry
+
+    try:
+        return load_from_registry(ref, platform=platform, environ=environ or {}, cache=cache)
+    except (RegistryUnavailable, ManifestNotFound, UsageError) as exc:
+        raise type(exc)(f"{ref}: {looked}, and {exc}") from exc
 
 
 def engine_diff_ids(engine: Engine, *, ref: str) -> list[str] | None:
