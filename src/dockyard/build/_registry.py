@@ -16,6 +16,7 @@ from dockyard.build._pipeline import ServedImage
 from dockyard.errors import ManifestNotFound, RegistryUnavailable
 from dockyard.registry import (
     CredentialStore,
+    ImageReference,
     Manifest,
     RegistryClient,
     parse_reference,
@@ -55,11 +56,10 @@ class BuildRegistry:
         """Digest, labels and stored size of what ``reference`` serves: one manifest GET and
         one config blob, instead of a HEAD, a GET and a second GET for the size."""
         ref = parse_reference(reference)
-        try:
-            top = self._client.get_index(ref)
-        except ManifestNotFound:
+        found = self._top_and_image_manifest(ref)
+        if found is None:
             return None
-        manifest = self._client.get_manifest(ref.with_digest(top.digest)) if top.is_index else top
+        top, manifest = found
         if not manifest.config_digest:
             return None
         raw = self._client.get_blob_bytes(ref, manifest.config_digest)
@@ -85,13 +85,21 @@ class BuildRegistry:
     def stored(self, reference: str) -> tuple[str, int] | None:
         """The digest ``reference`` serves and the bytes the registry stores for that image
         (config and compressed layers), from one manifest GET; None when it is absent."""
-        ref = parse_reference(reference)
+        found = self._top_and_image_manifest(parse_reference(reference))
+        if found is None:
+            return None
+        top, manifest = found
+        return top.digest, _stored_size(manifest)
+
+    def _top_and_image_manifest(self, ref: ImageReference) -> tuple[Manifest, Manifest] | None:
+        """What ``ref`` serves (maybe an index) and the image manifest for this platform;
+        None when the registry has no such tag."""
         try:
             top = self._client.get_index(ref)
         except ManifestNotFound:
             return None
         manifest = self._client.get_manifest(ref.with_digest(top.digest)) if top.is_index else top
-        return top.digest, _stored_size(manifest)
+        return top, manifest
 
     def _digest(self, reference: str) -> str | None:
         try:
