@@ -9,19 +9,8 @@ from typing import Any
 import pytest
 
 from dockyard.build import ServedImage, _pipeline
-from dockyard.engine import BuildEvent
 from dockyard.errors import AuthenticationError, RegistryError
-
-
-class _Notes:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def note(self, text: str) -> None:
-        self.lines.append(text)
-
-    def event(self, event: BuildEvent) -> None:
-        self.lines.append(event.text)
+from tests.unit.build.notes import Notes
 
 
 class _FakeRegistry:
@@ -64,7 +53,7 @@ def test_a_failed_later_tag_names_the_tags_that_landed(monkeypatch: pytest.Monke
             _FakeRegistry({}),
             repository="r/app",
             tags=("main", "sha-1234567", "latest"),
-            reporter=_Notes(),
+            reporter=Notes(),
         )
     assert "already pushed: main" in caught.value.message
     assert caught.value.exit_code == 6
@@ -78,7 +67,7 @@ def test_the_digest_reported_is_the_registry_s(monkeypatch: pytest.MonkeyPatch) 
         registry,
         repository="r/app",
         tags=("main", "latest"),
-        reporter=_Notes(),
+        reporter=Notes(),
     )
     assert (digest, size) == ("sha256:aa", 42)
 
@@ -92,5 +81,5 @@ def test_tags_serving_different_digests_are_an_error(monkeypatch: pytest.MonkeyP
             registry,
             repository="r/app",
             tags=("main", "latest"),
-            reporter=_Notes(),
+            reporter=Notes(),
         )

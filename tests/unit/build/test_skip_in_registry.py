@@ -15,22 +15,12 @@ import pytest
 from dockyard.build import LABEL_INPUTS, BuildOptions, ServedImage, run_build
 from dockyard.build._pipeline import _identity
 from dockyard.build._source import resolve
-from dockyard.engine import BuildEvent, Engine
+from dockyard.engine import Engine
 from dockyard.errors import AuthenticationError
 from tests.unit.build.gitrepo import make_repo
+from tests.unit.build.notes import Notes
 
 DIGEST = "sha256:" + "ab" * 32
-
-
-class _Notes:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def note(self, text: str) -> None:
-        self.lines.append(text)
-
-    def event(self, event: BuildEvent) -> None:
-        self.lines.append(event.text)
 
 
 class _Registry:
@@ -97,7 +87,7 @@ def test_an_unchanged_commit_points_only_missing_tags_without_the_engine(repo: P
     registry = _Registry(
         inputs=inputs, served={sha_tag: DIGEST, "main": DIGEST, "latest": "sha256:old"}
     )
-    notes = _Notes()
+    notes = Notes()
     outcome = run_build(_no_engine, options=options, reporter=notes, registry=registry)
     assert outcome.skipped is True
     assert outcome.digest == DIGEST
@@ -110,12 +100,12 @@ def test_an_unchanged_commit_points_only_missing_tags_without_the_engine(repo: P
 def test_other_inputs_under_the_same_sha_tag_mean_a_build(repo: Path) -> None:
     registry = _Registry(inputs="something-else", served={})
     with pytest.raises(AssertionError, match="engine must not be needed"):
-        run_build(_no_engine, options=_options(repo), reporter=_Notes(), registry=registry)
+        run_build(_no_engine, options=_options(repo), reporter=Notes(), registry=registry)
     assert registry.pointed == []
 
 
 def test_refused_push_access_stops_before_the_registry_is_read(repo: Path) -> None:
     registry = _Registry(inputs=None, served={}, refuse=True)
     with pytest.raises(AuthenticationError):
-        run_build(_no_engine, options=_options(repo), reporter=_Notes(), registry=registry)
+        run_build(_no_engine, options=_options(repo), reporter=Notes(), registry=registry)
     assert registry.calls == ["check"]
