@@ -100,6 +100,11 @@ class CountingProxy:
             def log_message(self, *args: object) -> None:
                 return
 
+            def handle(self) -> None:
+                # A client that drops a kept-alive connection is normal, not an error to print.
+                with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+                    super().handle()
+
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.address = f"127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
