@@ -31,7 +31,8 @@ def test_vertex_names_and_states_come_out_of_a_successful_build() -> None:
     done = [v for v in vertexes if v.name == "[stage-0 3/3] RUN echo done" and v.completed]
     assert done
     started, completed = done[0].started, done[0].completed
-    assert started is not None and completed is not None
+    assert started is not None
+    assert completed is not None
     assert started <= completed
     assert all(v.digest.startswith("sha256:") for v in vertexes)
 
