@@ -40,9 +40,7 @@ class TestEnv:
 def test_env() -> TestEnv:
     if not ENV_FILE.is_file():
         pytest.fail(f"{ENV_FILE} is missing: run scripts/provision (scripts/test does) first")
-    values = dict(
-        line.split("=", 1) for line in ENV_FILE.read_text().splitlines() if "=" in line
-    )
+    values = dict(line.split("=", 1) for line in ENV_FILE.read_text().splitlines() if "=" in line)
     env = TestEnv(
         registry=values["DOCKYARD_TEST_REGISTRY"],
         auth_registry=values["DOCKYARD_TEST_AUTH_REGISTRY"],

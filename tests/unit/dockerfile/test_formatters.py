@@ -14,9 +14,21 @@ def sample() -> list[FileResult]:
         FileResult(
             path="Dockerfile",
             findings=[
-                Finding("Dockerfile", 1, "DL3006", Severity.WARNING, "Always tag the version of an image explicitly"),  # noqa: E501
+                Finding(
+                    "Dockerfile",
+                    1,
+                    "DL3006",
+                    Severity.WARNING,
+                    "Always tag the version of an image explicitly",
+                ),
                 Finding("Dockerfile", 2, "DL4000", Severity.ERROR, "MAINTAINER is deprecated"),
-                Finding("Dockerfile", 3, "SC2086", Severity.INFO, "Double quote to prevent globbing and word splitting."),  # noqa: E501
+                Finding(
+                    "Dockerfile",
+                    3,
+                    "SC2086",
+                    Severity.INFO,
+                    "Double quote to prevent globbing and word splitting.",
+                ),
                 Finding("Dockerfile", 4, "DY001", Severity.STYLE, 'a "quoted" <tag> & more'),
             ],
         ),

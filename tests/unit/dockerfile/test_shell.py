@@ -165,7 +165,7 @@ def test_apt_install_packages(script: str, packages: list[str] | None) -> None:
     ("text", "words"),
     [
         ("nginx -g 'daemon off;'", ["nginx", "-g", "daemon off;"]),
-        ('python3 "a b"c \'\'', ["python3", "a bc", ""]),
+        ("python3 \"a b\"c ''", ["python3", "a bc", ""]),
         ("while true", ["while", "true"]),
         ("A=1 run", ["A=1", "run"]),
         ("a && b", None),
