@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import logging
 import posixpath
 import tempfile
 import time
@@ -465,6 +466,14 @@ def _dockerfile_for_engine(
         files = dict(translation.files)
         files[_TRANSLATED_DOCKERFILE] = translation.text.encode()
         return _TRANSLATED_DOCKERFILE, files
+    logging.getLogger(__name__).info(
+        "engine %s (API %s): Dockerfile sent as written (%s)",
+        engine.facts.version,
+        engine.facts.api_version,
+        "its frontend knows heredocs"
+        if engine.facts.builtin_frontend_has_heredocs
+        else "no heredocs in it",
+    )
     if plan.dockerfile_path:
         return plan.dockerfile_path, {}
     return _TRANSLATED_DOCKERFILE, {_TRANSLATED_DOCKERFILE: plan.dockerfile_text.encode()}
