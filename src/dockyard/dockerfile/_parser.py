@@ -26,7 +26,13 @@ import re
 from dataclasses import dataclass, field
 
 from dockyard.dockerfile._model import Comment, Dockerfile, Flag, Heredoc, Instruction, Stage
-from dockyard.dockerfile._words import expand, heredoc_only_command, split_words
+from dockyard.dockerfile._words import (
+    expand,
+    heredoc_only_command,
+    legacy_form_without_value,
+    split_words,
+    unquote_word,
+)
 from dockyard.errors import DockerfileError
 
 __all__ = ["KEYWORDS", "parse"]
@@ -42,7 +48,8 @@ _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _JSON_KEYWORDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"})
 _DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
-_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]+)$")
+_HEREDOC = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$")
+_NOT_STRINGS = "when using JSON array syntax, arrays must be comprised of strings only"
 
 
 def parse(text: str, *, path: str = "Dockerfile") -> Dockerfile:
@@ -150,6 +157,7 @@ class _Parser:
         self, keyword: str, original: str, rest: str, logical: _Logical, *, raw: str, end: int
     ) -> Instruction:
         flags, arguments = self._flags(rest)
+        self._check_arguments(keyword, arguments, logical.first)
         instruction = Instruction(
             keyword=keyword,
             start_line=logical.first + 1,
@@ -165,6 +173,18 @@ class _Parser:
         if keyword == "ONBUILD":
             instruction.onbuild = self._onbuild(arguments, logical, raw=raw, end=end)
         return instruction
+
+    def _check_arguments(self, keyword: str, arguments: str, index: int) -> None:
+        """BuildKit's line-parser errors: ``ENV``/``LABEL`` in the legacy form need a value, and
+        an exec-form array must hold only strings (invalid JSON is shell form, not an error)."""
+        if keyword in ("ENV", "LABEL") and legacy_form_without_value(arguments, escape=self.escape):
+            raise self.error(f"{keyword} must have two arguments", index)
+        if keyword == "HEALTHCHECK":
+            arguments = [*arguments.split(maxsplit=1), "", ""][1]
+        elif keyword not in _JSON_KEYWORDS:
+            return
+        if _json_value(arguments) is _NOT_A_STRING_ARRAY:
+            raise self.error(_NOT_STRINGS, index)
 
     def _onbuild(self, arguments: str, logical: _Logical, *, raw: str, end: int) -> Instruction:
         inner_text, _, inner_rest = arguments.strip().partition(" ")
@@ -203,13 +223,14 @@ class _Parser:
         return line[: match.start()] + (match.group(1) or ""), True
 
     def _heredocs(self, rest: str, last: int) -> tuple[list[Heredoc], int]:
-        markers = [m for m in (_HEREDOC.match(w) for w in _raw_words(rest)) if m is not None]
+        markers = [m for m in (_HEREDOC.match(w) for w in _heredoc_words(rest)) if m is not None]
         cursor = last + 1
         heredocs: list[Heredoc] = []
         for marker in markers:
-            fd, strip_tabs = marker.group(1), marker.group(2) == "-"
-            delimiter = marker.group(3).replace('"', "").replace("'", "")
-            quoted = delimiter != marker.group(3)
+            fd, strip_tabs, word = marker.group(1), marker.group(2) == "-", marker.group(3)
+            if len(split_words(word)) != 1:
+                continue  # BuildKit: the delimiter must lex to exactly one word
+            delimiter, quoted = unquote_word(word), _has_quoting(word)
             body: list[str] = []
             start = cursor
             while True:
@@ -345,21 +366,94 @@ def _raw_word_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _raw_words(text: str) -> list[str]:
-    return [text[a:b] for a, b in _raw_word_spans(text)]
+def _heredoc_words(text: str) -> list[str]:
+    """Words as BuildKit's lexer finds heredoc markers in them: quotes and escapes kept raw
+    (the escape is always ``\\`` there), and blanks right after ``<<`` belong to the marker's
+    word, so ``<<  EOF`` is one word."""
+    words: list[str] = []
+    current: list[str] = []
+    in_word = False
+    quote = ""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            current.append(char)
+            if char == quote:
+                quote = ""
+            elif char == "\\" and quote == '"' and i + 1 < len(text):
+                i += 1
+                current.append(text[i])
+        elif char == "\\" and i + 1 < len(text):
+            current.extend((char, text[i + 1]))
+            in_word = True
+            i += 1
+        elif char in "'\"":
+            quote = char
+            current.append(char)
+            in_word = True
+        elif char.isspace():
+            if in_word:
+                words.append("".join(current))
+                current, in_word = [], False
+        elif text.startswith("<<", i):
+            current.append("<<")
+            i += 2
+            while i < len(text) and text[i] in " \t":
+                current.append(text[i])
+                i += 1
+            in_word = True
+            continue
+        else:
+            current.append(char)
+            in_word = True
+        i += 1
+    if in_word:
+        words.append("".join(current))
+    return words
+
+
+def _has_quoting(word: str) -> bool:
+    """True when a quote in ``word`` works as a quote (not escaped): the heredoc is then quoted
+    and its body not expanded."""
+    i = 0
+    while i < len(word):
+        if word[i] == "\\":
+            i += 2
+            continue
+        if word[i] in "'\"":
+            return True
+        i += 1
+    return False
 
 
 def _json_form(arguments: str) -> list[str] | None:
     """The exec form's list, or ``None`` when this is shell form (docker falls back silently)."""
+    value = _json_value(arguments)
+    return None if value is _NOT_A_STRING_ARRAY else value
+
+
+_NOT_A_STRING_ARRAY = ["<not a string array>"]  # sentinel, compared by identity
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(name)  # NaN/Infinity: not JSON for Go's decoder
+
+
+def _json_value(arguments: str) -> list[str] | None:
+    """``None`` for shell form (no ``[`` or invalid JSON, as BuildKit falls back), the strings of
+    an exec form, or :data:`_NOT_A_STRING_ARRAY` for valid JSON that is not an array of strings
+    (an error in BuildKit)."""
+    arguments = arguments.lstrip()
     if not arguments.startswith("["):
         return None
     try:
-        value = json.loads(arguments)
+        value = json.loads(arguments, parse_constant=_reject_constant)
     except ValueError:
         return None
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return value
-    return None
+    return _NOT_A_STRING_ARRAY
 
 
 # -- stages ------------------------------------------------------------------------------------

@@ -15,12 +15,16 @@ __all__ = [
     "expand",
     "heredoc_only_command",
     "heredoc_shell_command",
+    "legacy_form_without_value",
     "name_value_pairs",
     "split_words",
+    "unquote_word",
     "without_heredoc_markers",
 ]
 
 _HEREDOC_WORD = re.compile(r"""^\d*<<-?(['"]?)[A-Za-z0-9_.-]+\1$""")
+_DQUOTE_ESCAPABLE = frozenset('"$\n')
+_LEGACY_SPLIT = re.compile(r"[\t\v\f\r ]+")
 
 
 def split_words(text: str, *, escape: str = "\\") -> list[str]:
@@ -37,6 +41,8 @@ def split_words(text: str, *, escape: str = "\\") -> list[str]:
                 quote = ""
             elif char == escape and quote == '"' and i + 1 < len(text):
                 i += 1
+                if text[i] not in _DQUOTE_ESCAPABLE and text[i] != escape:
+                    current.append(char)  # POSIX: the escape stays before other characters
                 current.append(text[i])
             else:
                 current.append(char)
@@ -62,27 +68,64 @@ def split_words(text: str, *, escape: str = "\\") -> list[str]:
 
 def name_value_pairs(text: str, *, escape: str = "\\") -> list[tuple[str, str]]:
     """``a=b "c d"=e`` pairs; the legacy form ``NAME value with spaces`` when the first word has
-    no ``=`` (docker keeps that value verbatim, spaces included)."""
+    no ``=``: BuildKit splits at the first run of blanks (tabs too) and the value then loses its
+    quotes and escapes like any word, its inner blanks kept."""
     stripped = text.strip()
-    if not stripped:
+    words = split_words(stripped, escape=escape)
+    if not words:
         return []
-    first = split_words(stripped, escape=escape)[0] if split_words(stripped, escape=escape) else ""
-    if "=" not in first:
-        name, _, rest = stripped.partition(" ")
-        if not rest:
-            name, _, rest = stripped.partition("\t")
-        return [(name, _unquote_legacy(rest.strip()))]
+    if "=" not in words[0]:
+        name, value = [*_LEGACY_SPLIT.split(stripped, maxsplit=1), ""][:2]
+        return [(name, unquote_word(value, escape=escape))]
     pairs: list[tuple[str, str]] = []
-    for word in split_words(stripped, escape=escape):
+    for word in words:
         name, _, value = word.partition("=")
         pairs.append((name, value))
     return pairs
 
 
-def _unquote_legacy(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
+def legacy_form_without_value(text: str, *, escape: str = "\\") -> bool:
+    """True for ``ENV NAME`` / ``LABEL NAME``: legacy form (no ``=`` in the first word) with
+    nothing after the name, which BuildKit refuses ("must have two arguments")."""
+    stripped = text.strip()
+    words = split_words(stripped, escape=escape)
+    return bool(words) and "=" not in words[0] and len(_LEGACY_SPLIT.split(stripped, 1)) < 2
+
+
+def unquote_word(text: str, *, escape: str = "\\") -> str:
+    """Quote removal and escapes of one word, blanks kept (BuildKit's ``ProcessWord`` without
+    variables): outside quotes the escape takes the next character literally; in double quotes
+    only before ``"``, ``$``, the escape character and newline; nothing in single quotes."""
+    out: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote == "'":
+            if char == "'":
+                quote = ""
+            else:
+                out.append(char)
+        elif quote == '"':
+            if char == '"':
+                quote = ""
+            elif char == escape and i + 1 < len(text):
+                i += 1
+                if text[i] not in _DQUOTE_ESCAPABLE and text[i] != escape:
+                    out.append(char)
+                out.append(text[i])
+            elif char != escape:
+                out.append(char)
+        elif char in "'\"":
+            quote = char
+        elif char == escape:
+            if i + 1 < len(text):
+                i += 1
+                out.append(text[i])
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)
 
 
 def heredoc_only_command(arguments: str) -> bool:

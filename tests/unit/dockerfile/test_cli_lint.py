@@ -83,3 +83,17 @@ def test_config_file_option(tmp_path: Path) -> None:
     config.write_text("ignored: [DL3006, DL4000, DY001, DY007]\n")
     code, out, _ = run(["-c", str(config), "--no-shellcheck", "Dockerfile"], cwd=tmp_path)
     assert (code, out) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("ENV PATH", "ENV must have two arguments"),
+        ('CMD ["a", 1]', "when using JSON array syntax, arrays must be comprised of strings only"),
+    ],
+)
+def test_buildkit_argument_errors_are_dl1000(tmp_path: Path, line: str, message: str) -> None:
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "Dockerfile").write_text(f"FROM a:1\n{line}\n")
+    code, out, _ = run(["--no-shellcheck", "bad/Dockerfile"], cwd=tmp_path)
+    assert (code, out) == (1, f"bad/Dockerfile:2 DL1000 error: {message}\n")

@@ -137,7 +137,7 @@ def test_flags_values_and_repeats() -> None:
 
 def test_exec_and_shell_forms() -> None:
     df = parse(
-        'FROM a\nCMD ["a", "b c"]\nENTRYPOINT [bad\nRUN ["x", 1]\nSHELL ["/bin/bash", "-c"]\n'
+        'FROM a\nCMD ["a", "b c"]\nENTRYPOINT [bad\nRUN ["x"] y\nSHELL ["/bin/bash", "-c"]\n'
     )
     assert [i.json_args for i in df.instructions[1:]] == [
         ["a", "b c"],
@@ -289,3 +289,98 @@ def test_public_api_is_curated() -> None:
         "parse", "read_script", "split_words",
     ]  # fmt: skip
     assert all(hasattr(package, name) for name in package.__all__)
+
+
+# -- BuildKit's word rules (parser/line_parsers.go, shell/lex.go) ------------------------------
+@pytest.mark.parametrize(
+    ("line", "pairs"),
+    [
+        ("ENV A\tb", [("A", "b")]),
+        ("ENV A \t  b  c", [("A", "b  c")]),
+        ("ENV\tA\t\tvalue", [("A", "value")]),
+        ('ENV A "hello world"', [("A", "hello world")]),
+        ("ENV A 'x y' z", [("A", "x y z")]),
+        ('ENV A a\\ b "c\\"d"', [("A", 'a b c"d')]),
+        ('LABEL maintainer "Jo <jo@x>"', [("maintainer", "Jo <jo@x>")]),
+        ("LABEL k\tv", [("k", "v")]),
+    ],
+)
+def test_legacy_env_and_label_split_at_blanks_and_unquote(
+    line: str, pairs: list[tuple[str, str]]
+) -> None:
+    assert parse(f"FROM a\n{line}\n").instructions[1].env_pairs() == pairs
+
+
+@pytest.mark.parametrize(
+    ("arguments", "value"),
+    [
+        ('A="a\\b"', "a\\b"),  # kept before an ordinary character (POSIX)
+        ('A="a\\"b"', 'a"b'),
+        ('A="a\\$b"', "a$b"),
+        ('A="a\\\\b"', "a\\b"),
+        ("A='a\\b'", "a\\b"),
+        ("A=a\\b", "ab"),  # outside quotes the escape always goes
+    ],
+)
+def test_backslash_in_double_quotes_only_escapes_special_characters(
+    arguments: str, value: str
+) -> None:
+    assert parse(f"FROM a\nENV {arguments}\n").instructions[1].env_pairs() == [("A", value)]
+
+
+def test_backtick_escape_in_double_quotes() -> None:
+    df = parse('# escape=`\nFROM a\nENV A="x`"y" B="c:\\dir" C="`a"\n')
+    assert df.instructions[1].env_pairs() == [("A", 'x"y'), ("B", "c:\\dir"), ("C", "`a")]
+
+
+@pytest.mark.parametrize(
+    ("marker", "delimiter", "quoted"),
+    [
+        ("<<eo\\'f", "eo'f", False),  # an escaped quote is no quoting (BuildKit's test table)
+        ("<<eo'f'", "eof", True),
+        ("<<'e'o\\'f", "eo'f", True),
+        ("<<'one two'", "one two", True),
+        ("<<  EOF", "EOF", False),  # blanks after << belong to the marker
+        ("<<\tEOF", "EOF", False),
+        ('<< "EOF"', "EOF", True),
+    ],
+)
+def test_heredoc_delimiter_words(marker: str, delimiter: str, quoted: bool) -> None:
+    df = parse(f"FROM a\nRUN cat {marker}\nbody\n{delimiter}\nUSER x\n")
+    run = df.instructions[1]
+    assert [(d.delimiter, d.quoted, d.body) for d in run.heredocs] == [
+        (delimiter, quoted, "body\n")
+    ]
+    assert (run.end_line, df.instructions[2].keyword) == (4, "USER")
+
+
+def test_heredoc_marker_needs_a_single_word_delimiter() -> None:
+    df = parse("FROM a\nRUN cat <<- EOF\nRUN echo <<<x\n")
+    assert [i.heredocs for i in df.instructions[1:]] == [[], []]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("FROM a\nENV PATH\n", "ENV must have two arguments"),
+        ("FROM a\nENV PATH  \n", "ENV must have two arguments"),
+        ("FROM a\nLABEL version\n", "LABEL must have two arguments"),
+        ("FROM a\nONBUILD ENV X\n", "ENV must have two arguments"),
+        ('FROM a\nCMD ["a", 1]\n', "arrays must be comprised of strings only"),
+        ("FROM a\nRUN [1]\n", "arrays must be comprised of strings only"),
+        ('FROM a\nCOPY ["a", ["b"]]\n', "arrays must be comprised of strings only"),
+        ("FROM a\nVOLUME [null]\n", "arrays must be comprised of strings only"),
+        ('FROM a\nHEALTHCHECK CMD ["x", true]\n', "arrays must be comprised of strings only"),
+    ],
+)
+def test_buildkit_argument_errors(text: str, message: str) -> None:
+    with pytest.raises(DockerfileError) as caught:
+        parse(text)
+    assert caught.value.line == 2
+    assert message in str(caught.value)
+
+
+def test_invalid_json_and_non_json_keywords_stay_shell_form() -> None:
+    df = parse('FROM a\nCMD ["a", 1\nRUN [NaN]\nUSER [1]\nENV A=1\nLABEL a=\n')
+    assert [i.json_args for i in df.instructions[1:3]] == [None, None]
+    assert df.instructions[-1].env_pairs() == [("a", "")]
