@@ -22,7 +22,8 @@ __all__ = [
     "without_heredoc_markers",
 ]
 
-_HEREDOC_WORD = re.compile(r"""^\d*<<-?(['"]?)[A-Za-z0-9_.-]+\1$""")
+_HEREDOC_WORD = re.compile(r"""^\d*<<-?(['"]?)(?:[A-Za-z0-9_.-]|\\.)+\1$""")
+_MARKER_BLANKS = re.compile(r"(?<!<)(\d*<<)[ \t]+(?=[^\s<])")  # BuildKit: ``<<  EOF`` is one word
 _DQUOTE_ESCAPABLE = frozenset('"$\n')
 _LEGACY_SPLIT = re.compile(r"[\t\v\f\r ]+")
 
@@ -130,7 +131,7 @@ def unquote_word(text: str, *, escape: str = "\\") -> str:
 
 def heredoc_only_command(arguments: str) -> bool:
     """True when a RUN's command is nothing but heredoc markers, so the body is the script."""
-    words = arguments.split()
+    words = _marker_words(arguments)
     return bool(words) and all(_HEREDOC_WORD.match(w) for w in words)
 
 
@@ -139,13 +140,17 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 
 def heredoc_shell_command(arguments: str) -> bool:
     """True for ``bash <<EOF`` / ``<<EOF sh -e``: a shell reading its script from the heredoc."""
-    words = [w for w in arguments.split() if not _HEREDOC_WORD.match(w)]
+    words = [w for w in _marker_words(arguments) if not _HEREDOC_WORD.match(w)]
     programs = [w for w in words if not w.startswith("-")]
     return len(programs) == 1 and programs[0].rsplit("/", 1)[-1] in _SHELLS
 
 
 def without_heredoc_markers(arguments: str) -> str:
-    return " ".join(w for w in arguments.split() if not _HEREDOC_WORD.match(w))
+    return " ".join(w for w in _marker_words(arguments) if not _HEREDOC_WORD.match(w))
+
+
+def _marker_words(arguments: str) -> list[str]:
+    return _MARKER_BLANKS.sub(r"\1", arguments).split()
 
 
 def expand(text: str, variables: Mapping[str, str | None], *, escape: str = "\\") -> str:

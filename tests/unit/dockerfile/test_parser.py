@@ -384,3 +384,23 @@ def test_invalid_json_and_non_json_keywords_stay_shell_form() -> None:
     df = parse('FROM a\nCMD ["a", 1\nRUN [NaN]\nUSER [1]\nENV A=1\nLABEL a=\n')
     assert [i.json_args for i in df.instructions[1:3]] == [None, None]
     assert df.instructions[-1].env_pairs() == [("a", "")]
+
+
+@pytest.mark.parametrize(
+    ("marker", "terminator"), [("<<  EOF", "EOF"), ("<<\tEOF", "EOF"), ("<<E\\'OF", "E'OF")]
+)
+def test_spaced_or_escaped_marker_alone_makes_the_body_the_script(
+    marker: str, terminator: str
+) -> None:
+    run = parse(f"FROM a\nRUN {marker}\nset -e\n{terminator}\n").instructions[1]
+    assert (run.shell_script, run.script_lines) == ("set -e\n", [(3, "set -e")])
+
+
+def test_chomp_marker_then_blanks_is_no_heredoc() -> None:
+    run = parse("FROM a\nRUN cat <<- EOF\n").instructions[1]
+    assert (run.heredocs, run.shell_script) == ([], "cat <<- EOF")
+
+
+def test_spaced_marker_after_a_shell_feeds_it_the_body() -> None:
+    run = parse("FROM a\nRUN bash << EOF\necho $x\nEOF\n").instructions[1]
+    assert run.shell_script == "bash\necho $x\n"
