@@ -13,9 +13,14 @@ Behaviour kept from BuildKit:
   continues; comment lines and empty lines inside a continuation are dropped; a continuation at end
   of file is not an error;
 - heredocs on ``RUN``/``COPY``/``ADD``: several per instruction, ``<<-`` strips leading tabs,
-  a quoted delimiter means no expansion, anything may follow the terminator;
+  a quoted delimiter means no expansion, anything may follow the terminator; markers are found
+  in the shell lexer's words (escapes kept, blanks right after ``<<`` part of the word, so
+  ``<<  EOF`` is a marker) and the delimiter is that word unquoted and unescaped;
 - ``--flag[=value]`` words before the arguments of any instruction; exec (JSON) form where the
-  arguments are a JSON array of strings, shell form otherwise (malformed JSON included);
+  arguments are a JSON array of strings, shell form when they are not valid JSON; a valid array
+  with anything but strings is an error;
+- legacy ``ENV name value`` / ``LABEL name value`` split at the first run of blanks and need a
+  value;
 - unknown instruction, unterminated heredoc and ``FROM`` without an image are syntax errors.
 """
 
