@@ -27,8 +27,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dockyard.dockerfile import Dockerfile, Instruction, expand, parse
-from dockyard.dockerfile._words import heredoc_only_command
+from dockyard.dockerfile import Dockerfile, Instruction, expand, heredoc_only_command, parse
 
 __all__ = ["HEREDOC_DIR", "Translation", "needs_translation", "translate_heredocs"]
 

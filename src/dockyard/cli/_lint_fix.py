@@ -11,7 +11,7 @@ import difflib
 from pathlib import Path
 
 from dockyard.cli._app import Application
-from dockyard.dockerfile._config import LintConfig
+from dockyard.dockerfile import LintConfig
 from dockyard.dockerfile.fix import FixResult, Resolver, fix_text, lint_flags
 
 __all__ = ["fix_sources", "registry_resolver"]

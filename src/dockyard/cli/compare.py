@@ -44,8 +44,7 @@ def command(
     """Compare IMAGE_A and IMAGE_B: sizes, layers only in one, efficiency, files that differ."""
     from dockyard.cli.inspect import inspect_for_cli
     from dockyard.errors import UsageError
-    from dockyard.image import compare_reports
-    from dockyard.image._render import compare_markdown, render_compare
+    from dockyard.image import compare_markdown, compare_reports, render_compare
 
     if as_json and markdown:
         raise UsageError("choose one of --json and --markdown")
@@ -55,7 +54,7 @@ def command(
     b, b_files = inspect_for_cli(app, image_b, source=source, platform=platform, no_cache=no_cache)
     comparison = compare_reports(a, a_files, b, b_files)
     if chart is not None:
-        from dockyard.image._chart import draw_layer_chart
+        from dockyard.image import draw_layer_chart
 
         draw_layer_chart(comparison, chart)
         app.say(f"chart written to {chart}")

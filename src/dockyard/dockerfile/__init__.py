@@ -10,6 +10,9 @@ the way hadolint does (the one shell reader rules, fixers and ``optimize`` share
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from dockyard.dockerfile._config import LintConfig, load_config
 from dockyard.dockerfile._findings import Finding, LintContext, Severity
 from dockyard.dockerfile._lint import FileResult, exit_code, lint_sources, lint_text
@@ -17,6 +20,17 @@ from dockyard.dockerfile._model import Comment, Dockerfile, Flag, Heredoc, Instr
 from dockyard.dockerfile._parser import parse
 from dockyard.dockerfile._shell import Command, Script, apt_install_packages, read_script
 from dockyard.dockerfile._words import expand, split_words
+
+if TYPE_CHECKING:
+    from dockyard.dockerfile._shellcheck import find_shellcheck as find_shellcheck
+    from dockyard.dockerfile._words import heredoc_only_command as heredoc_only_command
+
+# For the CLI and build, served on first use (PEP 562) and not yet in __all__ (the curated list
+# in tests/unit/dockerfile/test_parser.py has to grow with it).
+_LAZY = {
+    "find_shellcheck": "_shellcheck",
+    "heredoc_only_command": "_words",
+}
 
 __all__ = [
     "Command",
@@ -42,3 +56,12 @@ __all__ = [
     "read_script",
     "split_words",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"dockyard.dockerfile.{home}"), name)
+    globals()[name] = value
+    return value

@@ -22,7 +22,7 @@ from dockyard.errors import DockerfileError
 
 if TYPE_CHECKING:
     from dockyard.dockerfile._shellcheck import ShellCheckRun
-    from dockyard.dockerfile.rules._base import Rule
+    from dockyard.dockerfile.rules import Rule
 
 __all__ = ["FileResult", "exit_code", "lint_sources", "lint_text"]
 

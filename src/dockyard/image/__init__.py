@@ -8,6 +8,9 @@ view renders.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from dockyard.image._analysis import (
     Analysis,
     Analyzer,
@@ -35,6 +38,19 @@ from dockyard.image._sources import (
 from dockyard.image._tarscan import read_layer_tar
 from dockyard.image._tarsplit import read_tar_split
 
+if TYPE_CHECKING:
+    from dockyard.image._chart import draw_layer_chart
+    from dockyard.image._render import compare_markdown, render_ci, render_compare, render_inspect
+
+# Imported on first use (PEP 562): these pull in heavier dependencies.
+_LAZY = {
+    "draw_layer_chart": "_chart",
+    "compare_markdown": "_render",
+    "render_ci": "_render",
+    "render_compare": "_render",
+    "render_inspect": "_render",
+}
+
 __all__ = [
     "DEFAULT_RULES",
     "SOURCES",
@@ -54,9 +70,11 @@ __all__ = [
     "align_history",
     "analyse",
     "build_report",
+    "compare_markdown",
     "compare_reports",
     "count_base_layers",
     "default_cache_dir",
+    "draw_layer_chart",
     "engine_diff_ids",
     "evaluate",
     "guess_base_image",
@@ -70,4 +88,16 @@ __all__ = [
     "read_archive",
     "read_layer_tar",
     "read_tar_split",
+    "render_ci",
+    "render_compare",
+    "render_inspect",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _LAZY.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"dockyard.image.{home}"), name)
+    globals()[name] = value
+    return value

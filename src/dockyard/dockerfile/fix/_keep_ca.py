@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dockyard.dockerfile._shell import Command, apt_install_packages
 from dockyard.dockerfile.fix._model import Edit, Fix, Outcome
-from dockyard.dockerfile.fix._purge_downloaders import _with_ca_certificates
+from dockyard.dockerfile.fix._purge_downloaders import with_ca_certificates
 from dockyard.dockerfile.fix._shell import command_name, commands
 from dockyard.dockerfile.fix._view import Doc, Step
 
@@ -62,6 +62,6 @@ def _keep(doc: Doc, installs: list[tuple[Step, list[Command]]]) -> Edit | None:
         tools = [t for c in apt for t in apt_install_packages(c) or [] if t in _BRINGERS]
         if not tools:
             continue
-        raw = _with_ca_certificates(list(doc.raw(step)), apt, tools)
+        raw = with_ca_certificates(list(doc.raw(step)), apt, tools)
         return None if raw is None else Edit(step.start, step.end, tuple(raw))
     return None

@@ -17,7 +17,7 @@ from dockyard.dockerfile.fix._packages import DOWNLOADERS, apt_install_pattern
 from dockyard.dockerfile.fix._shell import command_name, commands, mentions
 from dockyard.dockerfile.fix._view import Doc, Step
 
-__all__ = ["PurgeDownloaders"]
+__all__ = ["PurgeDownloaders", "with_ca_certificates"]
 
 _REMOVERS = ("purge", "remove", "autoremove")
 _RUNTIME = ("CMD", "ENTRYPOINT", "HEALTHCHECK", "ONBUILD")
@@ -87,7 +87,7 @@ def _purged(doc: Doc, step: Step, tools: list[str]) -> Edit | None:
     explicit = {p for c in installs for p in apt_install_packages(c) or []}
     raw: list[str] | None = list(doc.raw(step))
     if raw is not None and "ca-certificates" not in explicit:
-        raw = _with_ca_certificates(raw, installs, tools)
+        raw = with_ca_certificates(raw, installs, tools)
     if raw is None:
         return None
     edited = Doc(lines=doc.lines[: step.start - 1] + raw, steps=[], escape=doc.escape)
@@ -105,7 +105,7 @@ def _purged(doc: Doc, step: Step, tools: list[str]) -> Edit | None:
     return Edit(step.start, step.end, purge.lines)
 
 
-def _with_ca_certificates(
+def with_ca_certificates(
     raw: list[str], installs: list[Command], tools: list[str]
 ) -> list[str] | None:
     pattern = apt_install_pattern()
