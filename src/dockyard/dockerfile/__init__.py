@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from dockyard.dockerfile._shellcheck import find_shellcheck as find_shellcheck
     from dockyard.dockerfile._words import heredoc_only_command as heredoc_only_command
 
-# For the CLI and build, served on first use (PEP 562) and not yet in __all__ (the curated list
-# in tests/unit/dockerfile/test_parser.py has to grow with it).
+# For the CLI and build, served on first use (PEP 562): finding ShellCheck and reading heredoc
+# markers cost nothing for callers that only parse.
 _LAZY = {
     "find_shellcheck": "_shellcheck",
     "heredoc_only_command": "_words",
@@ -49,6 +49,8 @@ __all__ = [
     "apt_install_packages",
     "exit_code",
     "expand",
+    "find_shellcheck",
+    "heredoc_only_command",
     "lint_sources",
     "lint_text",
     "load_config",

@@ -285,8 +285,8 @@ def test_public_api_is_curated() -> None:
     assert sorted(package.__all__) == [
         "Command", "Comment", "Dockerfile", "FileResult", "Finding", "Flag", "Heredoc",
         "Instruction", "LintConfig", "LintContext", "Script", "Severity", "Stage",
-        "apt_install_packages", "exit_code", "expand", "lint_sources", "lint_text", "load_config",
-        "parse", "read_script", "split_words",
+        "apt_install_packages", "exit_code", "expand", "find_shellcheck", "heredoc_only_command",
+        "lint_sources", "lint_text", "load_config", "parse", "read_script", "split_words",
     ]  # fmt: skip
     assert all(hasattr(package, name) for name in package.__all__)
 
