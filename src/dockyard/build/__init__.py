@@ -8,8 +8,9 @@ every module skipped is start-up time saved on each call.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from dockyard._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from dockyard.build._command import build_command
@@ -83,13 +84,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'dockyard.build' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"dockyard.build.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _HOME)
 
 
 def __dir__() -> list[str]:

@@ -10,9 +10,9 @@ the way hadolint does (the one shell reader rules, fixers and ``optimize`` share
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from dockyard._lazy import lazy_attributes
 from dockyard.dockerfile._config import LintConfig, load_config
 from dockyard.dockerfile._findings import Finding, LintContext, Severity
 from dockyard.dockerfile._lint import FileResult, exit_code, lint_sources, lint_text
@@ -60,10 +60,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _LAZY.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"dockyard.dockerfile.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -8,9 +8,9 @@ view renders.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from dockyard._lazy import lazy_attributes
 from dockyard.image._analysis import (
     Analysis,
     Analyzer,
@@ -94,10 +94,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _LAZY.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"dockyard.image.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY)

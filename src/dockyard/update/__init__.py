@@ -7,9 +7,9 @@ failure swap; :func:`recover` replays what a crash interrupted.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from dockyard._lazy import lazy_attributes
 from dockyard.update._check import Backoff, CheckResult, DigestSource, RemoteDigest
 from dockyard.update._cycle import Watcher, WatchSettings
 from dockyard.update._handoff import TAKEOVER_SECONDS, take_over
@@ -60,10 +60,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _LAZY.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"dockyard.update.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY)
