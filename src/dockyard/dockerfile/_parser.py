@@ -347,75 +347,46 @@ def _arguments_offset(text: str) -> int:
     return len(stripped)
 
 
-def _raw_word_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of whitespace-separated words, quotes respected and kept."""
+def _raw_word_spans(text: str, *, heredoc_markers: bool = False) -> list[tuple[int, int]]:
+    """Spans of whitespace-separated words, quotes respected and kept. With ``heredoc_markers``
+    the words are those BuildKit's lexer finds heredoc markers in: a backslash outside single
+    quotes keeps the next character in the word, and blanks right after ``<<`` belong to the
+    marker's word, so ``<<  EOF`` is one word."""
     spans: list[tuple[int, int]] = []
     start = -1
     quote = ""
+    escaped = False
+    glued_until = -1  # blanks before this offset follow a ``<<`` and stay in the word
     for position, char in enumerate(text):
-        if quote:
+        if escaped:
+            escaped = False
+        elif quote:
             if char == quote:
                 quote = ""
-            continue
-        if char.isspace():
-            if start >= 0:
+            elif heredoc_markers and char == "\\" and quote == '"':
+                escaped = True
+        elif char.isspace():
+            if start >= 0 and position >= glued_until:
                 spans.append((start, position))
                 start = -1
-            continue
-        if start < 0:
-            start = position
-        if char in "'\"":
-            quote = char
+        else:
+            if start < 0:
+                start = position
+            if char in "'\"":
+                quote = char
+            elif heredoc_markers and char == "\\":
+                escaped = True
+            elif heredoc_markers and text.startswith("<<", position) and position >= glued_until:
+                glued_until = position + 2
+                while glued_until < len(text) and text[glued_until] in " \t":
+                    glued_until += 1
     if start >= 0:
         spans.append((start, len(text)))
     return spans
 
 
 def _heredoc_words(text: str) -> list[str]:
-    """Words as BuildKit's lexer finds heredoc markers in them: quotes and escapes kept raw
-    (the escape is always ``\\`` there), and blanks right after ``<<`` belong to the marker's
-    word, so ``<<  EOF`` is one word."""
-    words: list[str] = []
-    current: list[str] = []
-    in_word = False
-    quote = ""
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if quote:
-            current.append(char)
-            if char == quote:
-                quote = ""
-            elif char == "\\" and quote == '"' and i + 1 < len(text):
-                i += 1
-                current.append(text[i])
-        elif char == "\\" and i + 1 < len(text):
-            current.extend((char, text[i + 1]))
-            in_word = True
-            i += 1
-        elif char in "'\"":
-            quote = char
-            current.append(char)
-            in_word = True
-        elif char.isspace():
-            if in_word:
-                words.append("".join(current))
-                current, in_word = [], False
-        elif text.startswith("<<", i):
-            current.append("<<")
-            i += 2
-            while i < len(text) and text[i] in " \t":
-                current.append(text[i])
-                i += 1
-            in_word = True
-            continue
-        else:
-            current.append(char)
-            in_word = True
-        i += 1
-    if in_word:
-        words.append("".join(current))
-    return words
+    return [text[a:b] for a, b in _raw_word_spans(text, heredoc_markers=True)]
 
 
 def _has_quoting(word: str) -> bool:
