@@ -162,7 +162,10 @@ class _Parser:
         self, keyword: str, original: str, rest: str, logical: _Logical, *, raw: str, end: int
     ) -> Instruction:
         flags, arguments = self._flags(rest)
-        self._check_arguments(keyword, arguments, logical.first)
+        if keyword in ("ENV", "LABEL") and legacy_form_without_value(arguments, escape=self.escape):
+            raise self.error(f"{keyword} must have two arguments", logical.first)
+        if keyword == "HEALTHCHECK":  # its CMD's array is checked as RUN's is
+            self._exec_form([*arguments.split(maxsplit=1), "", ""][1], logical.first)
         instruction = Instruction(
             keyword=keyword,
             start_line=logical.first + 1,
@@ -174,22 +177,18 @@ class _Parser:
             escape=self.escape,
         )
         if keyword in _JSON_KEYWORDS:
-            instruction.json_args = _json_form(arguments)
+            instruction.json_args = self._exec_form(arguments, logical.first)
         if keyword == "ONBUILD":
             instruction.onbuild = self._onbuild(arguments, logical, raw=raw, end=end)
         return instruction
 
-    def _check_arguments(self, keyword: str, arguments: str, index: int) -> None:
-        """BuildKit's line-parser errors: ``ENV``/``LABEL`` in the legacy form need a value, and
-        an exec-form array must hold only strings (invalid JSON is shell form, not an error)."""
-        if keyword in ("ENV", "LABEL") and legacy_form_without_value(arguments, escape=self.escape):
-            raise self.error(f"{keyword} must have two arguments", index)
-        if keyword == "HEALTHCHECK":
-            arguments = [*arguments.split(maxsplit=1), "", ""][1]
-        elif keyword not in _JSON_KEYWORDS:
-            return
-        if _json_value(arguments) is _NOT_A_STRING_ARRAY:
+    def _exec_form(self, arguments: str, index: int) -> list[str] | None:
+        """The exec form's strings, or ``None`` for shell form (not valid JSON: BuildKit falls
+        back silently); a valid array of anything but strings is BuildKit's error."""
+        value = _json_value(arguments)
+        if value is _NOT_A_STRING_ARRAY:
             raise self.error(_NOT_STRINGS, index)
+        return value
 
     def _onbuild(self, arguments: str, logical: _Logical, *, raw: str, end: int) -> Instruction:
         inner_text, _, inner_rest = arguments.strip().partition(" ")
