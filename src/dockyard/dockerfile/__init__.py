@@ -19,18 +19,14 @@ from dockyard.dockerfile._lint import FileResult, exit_code, lint_sources, lint_
 from dockyard.dockerfile._model import Comment, Dockerfile, Flag, Heredoc, Instruction, Stage
 from dockyard.dockerfile._parser import parse
 from dockyard.dockerfile._shell import Command, Script, apt_install_packages, read_script
-from dockyard.dockerfile._words import expand, split_words
+from dockyard.dockerfile._words import expand, heredoc_only_command, split_words
 
 if TYPE_CHECKING:
     from dockyard.dockerfile._shellcheck import find_shellcheck as find_shellcheck
-    from dockyard.dockerfile._words import heredoc_only_command as heredoc_only_command
 
-# For the CLI and build, served on first use (PEP 562): finding ShellCheck and reading heredoc
-# markers cost nothing for callers that only parse.
-_LAZY = {
-    "find_shellcheck": "_shellcheck",
-    "heredoc_only_command": "_words",
-}
+# For the CLI, served on first use (PEP 562): finding ShellCheck costs nothing for callers that
+# only parse.
+_LAZY = {"find_shellcheck": "_shellcheck"}
 
 __all__ = [
     "Command",
