@@ -34,6 +34,7 @@ class TestEnv:
     debian: str
     python: str
     podman_host: str
+    engine28_host: str  # empty when scripts/provision ran without --engine28
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +51,7 @@ def test_env() -> TestEnv:
         debian=values["DOCKYARD_TEST_DEBIAN"],
         python=values["DOCKYARD_TEST_PYTHON"],
         podman_host=values["DOCKYARD_TEST_PODMAN_HOST"],
+        engine28_host=values.get("DOCKYARD_TEST_ENGINE28_HOST", ""),
     )
     for host in (env.registry, env.auth_registry):
         try:

@@ -12,15 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ENV_FILE
+from tests.conftest import TestEnv
 
 
-def _engine28_host() -> str:
-    values = dict(line.split("=", 1) for line in ENV_FILE.read_text().splitlines() if "=" in line)
-    host = values.get("DOCKYARD_TEST_ENGINE28_HOST", "")
-    if not host:
+def _engine28_host(test_env: TestEnv) -> str:
+    if not test_env.engine28_host:
         pytest.fail("engine 28 is not running: run scripts/provision --engine28")
-    return host
+    return test_env.engine28_host
 
 
 def _dockyard(*args: str, host: str) -> subprocess.CompletedProcess[str]:
@@ -47,8 +45,8 @@ def _git_repo(path: Path, dockerfile: str) -> Path:
     return path
 
 
-def test_engine28_reports_a_current_version_and_the_containerd_store() -> None:
-    host = _engine28_host()
+def test_engine28_reports_a_current_version_and_the_containerd_store(test_env: TestEnv) -> None:
+    host = _engine28_host(test_env)
     out = subprocess.run(
         ["docker", "-H", host, "info", "--format", "{{.ServerVersion}} {{json .DriverStatus}}"],
         capture_output=True,
@@ -61,13 +59,13 @@ def test_engine28_reports_a_current_version_and_the_containerd_store() -> None:
 
 
 def test_build_sends_heredocs_as_written_and_the_image_runs(
-    tmp_path: Path, test_env: object, unique: str
+    tmp_path: Path, test_env: TestEnv, unique: str
 ) -> None:
-    host = _engine28_host()
-    registry = test_env.registry  # type: ignore[attr-defined]
+    host = _engine28_host(test_env)
+    registry = test_env.registry
     repo = _git_repo(
         tmp_path / "app",
-        f"FROM {test_env.busybox}\n"  # type: ignore[attr-defined]
+        f"FROM {test_env.busybox}\n"
         "RUN <<EOF\necho from-a-heredoc > /hello\nEOF\n"
         'CMD ["cat", "/hello"]\n',
     )
