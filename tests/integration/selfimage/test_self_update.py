@@ -34,7 +34,11 @@ class Deployment:
 
     def containers(self) -> list[Container]:
         """Every container of this deployment, the one under the name and any set aside."""
-        found = self.client.containers.list(all=True, filters={"name": self.name})
+        found = []
+        for summary in self.client.api.containers(all=True, filters={"name": self.name}):
+            # one may be removed between the list and its inspect: the take-over itself does
+            with contextlib.suppress(docker.errors.NotFound):
+                found.append(self.client.containers.get(summary["Id"]))
         return [c for c in found if c.name == self.name or c.name.startswith(self.name + "-")]
 
     def current(self) -> Container | None:
