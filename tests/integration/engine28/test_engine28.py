@@ -4,8 +4,6 @@ scripts/provision --engine28 starts that engine; without it these tests fail, th
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,24 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TestEnv
+from tests.integration.build.conftest import run_dockyard
 
 
 def _engine28_host(test_env: TestEnv) -> str:
     if not test_env.engine28_host:
         pytest.fail("engine 28 is not running: run scripts/provision --engine28")
     return test_env.engine28_host
-
-
-def _dockyard(*args: str, host: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DOCKER_HOST": host}
-    return subprocess.run(
-        [sys.executable, "-m", "dockyard", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def _git_repo(path: Path, dockerfile: str) -> Path:
@@ -70,11 +57,13 @@ def test_build_sends_heredocs_as_written_and_the_image_runs(
         'CMD ["cat", "/hello"]\n',
     )
     image = f"{registry}/engine28-{unique}"
-    built = _dockyard("-v", "build", str(repo), "--image", image, "--push", "--json", host=host)
-    assert built.returncode == 0, built.stderr
+    built = run_dockyard(
+        "-v", "build", str(repo), "--image", image, "--push", "--json", env={"DOCKER_HOST": host}
+    )
+    assert built.code == 0, built.stderr
     assert "sent as written" in built.stderr
     assert "rewritten" not in built.stderr
-    report = json.loads(built.stdout)
+    report = built.json
     assert report["digest"].startswith("sha256:")
     ran = subprocess.run(
         ["docker", "-H", host, "run", "--rm", f"{image}:latest"],
@@ -84,9 +73,11 @@ def test_build_sends_heredocs_as_written_and_the_image_runs(
     )
     assert ran.stdout == "from-a-heredoc\n"
 
-    inspected = _dockyard("inspect", "--json", "--source", "engine", f"{image}:latest", host=host)
-    assert inspected.returncode == 0, inspected.stderr
-    figures = json.loads(inspected.stdout)
+    inspected = run_dockyard(
+        "inspect", "--json", "--source", "engine", f"{image}:latest", env={"DOCKER_HOST": host}
+    )
+    assert inspected.code == 0, inspected.stderr
+    figures = inspected.json
     made = [layer for layer in figures["layers"] if not layer["empty"]]
     assert "from-a-heredoc" in made[-1]["created_by"]
     assert figures["size_bytes"] > 0
