@@ -13,10 +13,12 @@ from typing import Any
 import docker
 import httpx
 
-from tests.conftest import TestEnv
+from tests.conftest import EngineUnderTest, TestEnv
 from tests.integration.selfimage.conftest import SelfImage, commit_all
 
-SOCKET = "/var/run/docker.sock"
+# Where the README mounts the engine's socket inside dockyard's container, whatever its path on
+# the host (engine 28's is not the default one).
+SOCKET_IN_CONTAINER = "/var/run/docker.sock"
 MANIFEST_TYPES = ", ".join(
     [
         "application/vnd.oci.image.index.v1+json",
@@ -38,7 +40,12 @@ def _registry_digest(registry: str, repository: str, tag: str) -> str:
 
 
 def _run_in_dockyard(
-    client: docker.DockerClient, image: str, repo: Path, command: list[str], **options: Any
+    client: docker.DockerClient,
+    engine: EngineUnderTest,
+    image: str,
+    repo: Path,
+    command: list[str],
+    **options: Any,
 ) -> Any:
     """dockyard's image as the README runs it: the host's socket and its group, host network,
     the repository to build mounted read-only at /repo."""
@@ -46,10 +53,10 @@ def _run_in_dockyard(
         image,
         command=command,
         volumes={
-            SOCKET: {"bind": SOCKET, "mode": "rw"},
+            engine.socket_path: {"bind": SOCKET_IN_CONTAINER, "mode": "rw"},
             str(repo): {"bind": "/repo", "mode": "ro"},
         },
-        group_add=[str(os.stat(SOCKET).st_gid)],
+        group_add=[str(os.stat(engine.socket_path).st_gid)],
         network_mode="host",
         **options,
     )
@@ -76,6 +83,7 @@ def _sample_app(tmp_path: Path, base: str) -> tuple[Path, str]:
 def test_dockyard_builds_and_pushes_from_inside_its_own_container(
     test_env: TestEnv,
     docker_client: docker.DockerClient,
+    engine: EngineUnderTest,
     self_image: SelfImage,
     unique: str,
     tmp_path: Path,
@@ -88,6 +96,7 @@ def test_dockyard_builds_and_pushes_from_inside_its_own_container(
 
         output = _run_in_dockyard(
             docker_client,
+            engine,
             f"{self_image.repository}:latest",
             app,
             [
@@ -119,6 +128,7 @@ def test_dockyard_builds_and_pushes_from_inside_its_own_container(
 def test_docker_stop_interrupts_dockyard_at_once(
     test_env: TestEnv,
     docker_client: docker.DockerClient,
+    engine: EngineUnderTest,
     self_image: SelfImage,
     unique: str,
     tmp_path: Path,
@@ -132,6 +142,7 @@ def test_docker_stop_interrupts_dockyard_at_once(
     _readable_by_dockyard(app)
     container = _run_in_dockyard(
         docker_client,
+        engine,
         f"{self_image.repository}:latest",
         app,
         ["build", "file:///repo", "--image", f"{test_env.registry}/slow-{unique}"],

@@ -17,10 +17,13 @@ import docker.errors
 import pytest
 from docker.models.containers import Container
 
+from tests.conftest import EngineUnderTest
 from tests.integration.selfimage.conftest import SelfImage
 from tests.integration.update.conftest import wait_for
 
-SOCKET = "/var/run/docker.sock"
+# Where the README mounts the engine's socket inside dockyard's container, whatever its path on
+# the host (engine 28's is not the default one).
+SOCKET_IN_CONTAINER = "/var/run/docker.sock"
 TEMP_MARK = "-dockyard-old-"
 
 
@@ -68,6 +71,7 @@ class Deployment:
 def deployment(
     request: pytest.FixtureRequest,
     docker_client: docker.DockerClient,
+    engine: EngineUnderTest,
     self_image: SelfImage,
     unique: str,
 ) -> Iterator[Deployment]:
@@ -88,10 +92,10 @@ def deployment(
         name=deployed.name,
         command=["watch", deployed.name, "--interval", "2", "--confirm-seconds", "1"],
         volumes={
-            SOCKET: {"bind": SOCKET, "mode": "rw"},
+            engine.socket_path: {"bind": SOCKET_IN_CONTAINER, "mode": "rw"},
             volume.name: {"bind": "/var/lib/dockyard", "mode": "rw"},
         },
-        group_add=[str(os.stat(SOCKET).st_gid)],
+        group_add=[str(os.stat(engine.socket_path).st_gid)],
         network_mode="host",
         restart_policy={"Name": "unless-stopped"},
         labels={"dockyard.test": unique},
