@@ -18,6 +18,7 @@ from dockyard.engine._build import (
     write_context_tar,
 )
 from dockyard.engine._client import Engine, EngineFacts, translate_errors
+from dockyard.engine._containerd import ContainerdStore, SnapshotImage, local_containerd_store
 from dockyard.engine._containers import (
     ContainerInfo,
     ExecResult,
@@ -52,6 +53,7 @@ __all__ = [
     "BuildRequest",
     "BuiltImage",
     "ContainerInfo",
+    "ContainerdStore",
     "Engine",
     "EngineFacts",
     "ExecResult",
@@ -59,6 +61,7 @@ __all__ = [
     "LayerStore",
     "PushResult",
     "SmokeRun",
+    "SnapshotImage",
     "StoredImage",
     "build_image",
     "buildkit_available",
@@ -75,6 +78,7 @@ __all__ = [
     "image_size",
     "inspect_image",
     "list_containers",
+    "local_containerd_store",
     "local_layer_store",
     "pull_by_digest",
     "pull_image",

@@ -250,7 +250,7 @@ class Analyzer:
             recoverable_bytes=sum(item.size for item in self._removed),
             inefficient=inefficient,
             removed=sorted(self._removed, key=lambda item: (-item.size, item.path)),
-            largest=heapq.nlargest(_LARGEST, files, key=lambda item: item[1]),
+            largest=heapq.nsmallest(_LARGEST, files, key=lambda item: (-item[1], item[0])),
             changes=list(self._changes),
             final_size=sum(size for _, size in files),
             file_count=len(files),

@@ -1,9 +1,11 @@
 """Where an image comes from: the engine, a registry or an archive, each turned into ImageData.
 
-The engine path prefers the local layer store (see :mod:`dockyard.engine._images`) and falls back
-to streaming ``docker save`` through the API; layers are read in parallel threads (gzip and file
-reads release the GIL). The source is guessed when not given: an existing path is an archive, an
-image the engine has comes from the engine, anything else from a registry.
+The engine path prefers the local layer store (classic store: tar-split metadata, see
+:mod:`dockyard.engine._images`; containerd store: the unpacked snapshots, see
+:mod:`dockyard.engine._containerd`) and falls back to streaming ``docker save`` through the API;
+layers are read in parallel threads (gzip and file reads release the GIL). The source is guessed
+when not given: an existing path is an archive, an image the engine has comes from the engine,
+anything else from a registry.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dockyard.engine import (
     Engine,
     find_base_image,
     inspect_image,
+    local_containerd_store,
     local_layer_store,
     stream_saved_image,
 )
@@ -36,6 +39,7 @@ from dockyard.errors import (
 from dockyard.image._archive import read_archive
 from dockyard.image._cache import LayerCache
 from dockyard.image._model import ImageData, LayerFiles
+from dockyard.image._snapshot import read_snapshot_dir
 from dockyard.image._tarscan import ChunkReader
 from dockyard.image._tarsplit import read_tar_split
 
@@ -104,11 +108,52 @@ def load_from_engine(engine: Engine, *, ref: str, cache: LayerCache) -> ImageDat
                 reader="engine layer store (tar-split metadata)",
                 verified="config sha256 equals the image id; each layer's chain id and diff id",
             )
+    from_snapshots = _from_containerd_store(engine, ref=ref, attrs=attrs, cache=cache)
+    if from_snapshots is not None:
+        return from_snapshots
     data = read_archive(ChunkReader(stream_saved_image(engine, ref=ref)), name=ref)  # type: ignore[arg-type]
     data.source = "engine"
     data.image_id = str(attrs["Id"])
     data.reader = "engine API (docker save, streamed)"
     return data
+
+
+def _from_containerd_store(
+    engine: Engine, *, ref: str, attrs: dict[str, Any], cache: LayerCache
+) -> ImageData | None:
+    """The image read from the containerd store's snapshots, or None when it cannot be."""
+    store = local_containerd_store(engine)
+    if store is None:
+        return None
+    platform = (
+        str(attrs.get("Os") or ""),
+        str(attrs.get("Architecture") or ""),
+        str(attrs.get("Variant") or ""),
+    )
+    stored = store.read(image_id=str(attrs["Id"]), platform=platform)
+    if stored is None:
+        return None
+    layers = _in_order(
+        [
+            _cached(cache, diff_id, functools.partial(read_snapshot_dir, path))
+            for diff_id, path in zip(stored.diff_ids, stored.layer_dirs, strict=True)
+        ]
+    )
+    return ImageData(
+        name=ref,
+        source="engine",
+        config=_json(stored.config, what=f"config of {ref}"),
+        diff_ids=stored.diff_ids,
+        layers=layers,
+        layer_digests=stored.layer_digests,
+        compressed_sizes=stored.layer_sizes if stored.layer_digests != stored.diff_ids else [],
+        image_id=stored.image_id,
+        reader="containerd image store (unpacked snapshots)",
+        verified=(
+            "manifest and config sha256 equal their digests; each layer blob records its diff id;"
+            " each snapshot found by its chain id"
+        ),
+    )
 
 
 def _tar_split(path: Path) -> LayerFiles:

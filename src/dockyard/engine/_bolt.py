@@ -1,0 +1,164 @@
+"""A read-only reader of bbolt files, the key/value store containerd keeps its metadata in.
+
+containerd records which image names point at which manifests, and which snapshot directory holds
+which layer, in bbolt databases (``meta.db``, the overlayfs snapshotter's ``metadata.db``). Only
+reading is needed, and only what those two files use: nested buckets of byte keys and values.
+
+The format (bbolt's ``page.go``, ``node.go`` and ``bucket.go``): the file is a sequence of pages of
+``page_size`` bytes. Pages 0 and 1 are meta pages; the valid one (magic, version and FNV-1a
+checksum right) with the higher transaction id names the root bucket's page. Every page starts with
+a 16-byte header: id (u64), flags (u16: branch 0x01, leaf 0x02, meta 0x04, freelist 0x10), count
+(u16) and overflow (u32: how many further pages it spans). A branch page holds ``count`` elements
+(pos u32, key size u32, child page u64) pointing at child pages; a leaf page holds elements
+(flags u32, pos u32, key size u32, value size u32) where ``pos`` is relative to the element and
+flag 0x01 marks a nested bucket. A bucket's value starts with its own root page id and sequence
+(u64 each); a root of 0 means an inline bucket whose leaf page follows in the value itself.
+
+The file is read as it is on disk while containerd may hold it open: bbolt never overwrites the
+pages reachable from the current meta page (copy-on-write), so one read of the file is a
+consistent view. Callers still verify what they learn (digests) before trusting it.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["BoltBucket", "BoltError", "open_bolt"]
+
+_MAGIC = 0xED0CDAED
+_VERSION = 2
+_BRANCH = 0x01
+_LEAF = 0x02
+_META = 0x04
+_BUCKET_LEAF = 0x01
+_PAGE_HEADER = struct.Struct("<QHHI")
+# magic, version, page size, flags, root page, root sequence, freelist, high water, txid, checksum
+_META_BODY = struct.Struct("<IIIIQQQQQQ")
+_BRANCH_ELEMENT = struct.Struct("<IIQ")
+_LEAF_ELEMENT = struct.Struct("<IIII")
+_BUCKET_HEADER = struct.Struct("<QQ")
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+
+
+class BoltError(ValueError):
+    """The file is not a bbolt database this reader understands."""
+
+
+def _fnv1a_64(data: bytes) -> int:
+    value = _FNV_OFFSET
+    for byte in data:
+        value = ((value ^ byte) * _FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
+    return value
+
+
+@dataclass(frozen=True)
+class _File:
+    data: bytes
+    page_size: int
+
+    def page(self, pgid: int) -> memoryview:
+        start = pgid * self.page_size
+        if start + _PAGE_HEADER.size > len(self.data):
+            raise BoltError(f"page {pgid} is beyond the end of the file")
+        _, _, _, overflow = _PAGE_HEADER.unpack_from(self.data, start)
+        return memoryview(self.data)[start : start + (overflow + 1) * self.page_size]
+
+
+@dataclass(frozen=True)
+class BoltBucket:
+    """One bucket: its keys, values and nested buckets, read on demand."""
+
+    _file: _File
+    _root: int  # page id, 0 when inline
+    _inline: memoryview | None = None
+
+    def items(self) -> Iterator[tuple[bytes, bytes, bool]]:
+        """(key, value, is_bucket) in key order."""
+        page = self._inline if self._inline is not None else self._file.page(self._root)
+        yield from self._walk(page, depth=0)
+
+    def _walk(self, page: memoryview, *, depth: int) -> Iterator[tuple[bytes, bytes, bool]]:
+        if depth > 64:
+            raise BoltError("bucket tree deeper than 64 levels: the file is corrupt")
+        _, flags, count, _ = _PAGE_HEADER.unpack_from(page, 0)
+        if flags & _LEAF:
+            for index in range(count):
+                at = _PAGE_HEADER.size + index * _LEAF_ELEMENT.size
+                element_flags, pos, key_size, value_size = _LEAF_ELEMENT.unpack_from(page, at)
+                key_at = at + pos
+                key = bytes(page[key_at : key_at + key_size])
+                value = bytes(page[key_at + key_size : key_at + key_size + value_size])
+                yield key, value, bool(element_flags & _BUCKET_LEAF)
+        elif flags & _BRANCH:
+            for index in range(count):
+                at = _PAGE_HEADER.size + index * _BRANCH_ELEMENT.size
+                _, _, child = _BRANCH_ELEMENT.unpack_from(page, at)
+                yield from self._walk(self._file.page(child), depth=depth + 1)
+        else:
+            raise BoltError(f"page flags {flags:#x} where a branch or leaf page was expected")
+
+    def get(self, key: bytes) -> bytes | None:
+        """The value of ``key`` (not a bucket), or None."""
+        for name, value, is_bucket in self.items():
+            if name == key and not is_bucket:
+                return value
+        return None
+
+    def bucket(self, key: bytes) -> BoltBucket | None:
+        """The nested bucket ``key``, or None."""
+        for name, value, is_bucket in self.items():
+            if name == key and is_bucket:
+                return self._nested(value)
+        return None
+
+    def buckets(self) -> Iterator[tuple[bytes, BoltBucket]]:
+        for name, value, is_bucket in self.items():
+            if is_bucket:
+                yield name, self._nested(value)
+
+    def path(self, *keys: bytes) -> BoltBucket | None:
+        """The bucket reached through nested ``keys``, or None when one is missing."""
+        bucket: BoltBucket | None = self
+        for key in keys:
+            bucket = bucket.bucket(key) if bucket is not None else None
+        return bucket
+
+    def _nested(self, value: bytes) -> BoltBucket:
+        if len(value) < _BUCKET_HEADER.size:
+            raise BoltError("a bucket value shorter than its header")
+        root, _ = _BUCKET_HEADER.unpack_from(value, 0)
+        if root == 0:
+            return BoltBucket(self._file, 0, memoryview(value)[_BUCKET_HEADER.size :])
+        return BoltBucket(self._file, root)
+
+
+def open_bolt(path: Path) -> BoltBucket:
+    """The root bucket of the bbolt file at ``path`` (read once, whole, into memory)."""
+    data = path.read_bytes()
+    best: tuple[int, int, int] | None = None  # txid, root, page size
+    offset = 0
+    for _ in range(2):
+        meta_at = offset + _PAGE_HEADER.size
+        if meta_at + _META_BODY.size > len(data):
+            break
+        fields = _META_BODY.unpack_from(data, meta_at)
+        magic, version, page_size, _, root, _, _, _, txid, checksum = fields
+        _, flags, _, _ = _PAGE_HEADER.unpack_from(data, offset)
+        valid = (
+            flags & _META
+            and magic == _MAGIC
+            and version == _VERSION
+            and checksum == _fnv1a_64(data[meta_at : meta_at + _META_BODY.size - 8])
+        )
+        if valid and (best is None or txid > best[0]):
+            best = (txid, root, page_size)
+        if offset == 0:
+            offset = page_size if valid else 4096
+    if best is None:
+        raise BoltError(f"{path}: no valid bbolt meta page")
+    _, root, page_size = best
+    return BoltBucket(_File(data, page_size), root)
