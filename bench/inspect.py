@@ -1,6 +1,9 @@
-"""`dockyard inspect` side by side with dive, on the same two images, in one run.
+"""`dockyard inspect` side by side with dive, on the same two images, on both engines, in one run.
 
-Builds (or reuses) two images with the classic builder and host networking:
+The engines: Docker Engine 20.10 with the classic overlay2 layer store (the default socket) and
+Docker Engine 28 with the containerd image store (``DOCKYARD_TEST_ENGINE28_HOST`` from
+``scripts/provision --engine28``'s env file, or ``DOCKYARD_BENCH_ENGINE28_HOST``). On each it
+builds (or reuses) two images with the classic builder and host networking:
 
 - ``apt``: Debian minbase plus apt-installed python3, perl, curl and git, a few hundred MB, with
   apt's lists and caches written by one layer and removed by a later one;
@@ -17,7 +20,7 @@ under ``/usr/bin/time -v`` (wall time and peak RSS of the process), and compares
 wasted bytes. It also times dockyard's fallback reader (``docker save`` streamed through the API
 and parsed on the fly, used when the engine's layer store is not readable) once per image.
 
-    .venv/bin/python bench/inspect.py [--repeat N] [--write-docs] [--cleanup]
+    .venv/bin/python bench/inspect.py [--repeat N] [--engines 20.10,28] [--write-docs] [--cleanup]
 
 ``--cleanup`` removes the two images at the end (they take ~2 GB of the engine's disk).
 """
@@ -58,6 +61,39 @@ DOCS = ROOT / "docs/benchmarks.md"
 SECTION = "## inspect: `dockyard inspect` vs dive"
 COMMAND = ".venv/bin/python bench/inspect.py --write-docs"
 BASE = os.environ.get("DOCKYARD_BENCH_BASE", "local/debian:bookworm")
+ENV_FILE = Path(os.environ.get("DOCKYARD_TEST_ENV", "/tmp/dockyard-test.env"))
+
+
+@dataclass(frozen=True)
+class EngineUnderTest:
+    name: str  # "20.10" or "28"
+    host: str  # its DOCKER_HOST
+    version: str = ""
+    store: str = ""  # "overlay2 (classic)" or "containerd snapshotter"
+
+
+def engine_host(name: str) -> str:
+    if name == "20.10":
+        return "unix:///var/run/docker.sock"
+    if name != "28":
+        raise SystemExit(f"unknown engine {name!r}: use 20.10 or 28")
+    host = os.environ.get("DOCKYARD_BENCH_ENGINE28_HOST", "")
+    if not host and ENV_FILE.is_file():
+        for line in ENV_FILE.read_text().splitlines():
+            if line.startswith("DOCKYARD_TEST_ENGINE28_HOST="):
+                host = line.split("=", 1)[1]
+    if not host:
+        raise SystemExit("engine 28 is not running: run scripts/provision --engine28 first")
+    return host
+
+
+def describe(name: str, host: str, client: docker.DockerClient) -> EngineUnderTest:
+    info = client.info()
+    status = dict(tuple(pair) for pair in info.get("DriverStatus") or [] if len(pair) == 2)
+    containerd = status.get("driver-type") == "io.containerd.snapshotter.v1"
+    store = "containerd snapshotter" if containerd else f"{info.get('Driver')} (classic)"
+    return EngineUnderTest(name, host, str(info.get("ServerVersion", "")), store)
+
 
 APT_IMAGE = "dockyard-bench/inspect-apt:1"
 LARGE_IMAGE = "dockyard-bench/inspect-large:2"
@@ -154,17 +190,19 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[Measure, str]:
     return Measure(wall, rss), done.stdout
 
 
-def run_dockyard(image: str) -> tuple[Measure, dict[str, Any]]:
+def run_dockyard(image: str, host: str) -> tuple[Measure, dict[str, Any]]:
     with tempfile.TemporaryDirectory() as cache:
-        env = {k: v for k, v in os.environ.items() if k != "CI"} | {"XDG_CACHE_HOME": cache}
+        env = {k: v for k, v in os.environ.items() if k != "CI"}
+        env |= {"XDG_CACHE_HOME": cache, "DOCKER_HOST": host}
         measure, stdout = timed([str(DOCKYARD), "inspect", "--json", image], env)
     return measure, json.loads(stdout)
 
 
-def run_dive(image: str) -> tuple[Measure, dict[str, Any]]:
+def run_dive(image: str, host: str) -> tuple[Measure, dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "dive.json"
-        measure, _ = timed([str(DIVE), image, "--json", str(out)], {**os.environ, "CI": "true"})
+        env = {**os.environ, "CI": "true", "DOCKER_HOST": host}
+        measure, _ = timed([str(DIVE), image, "--json", str(out)], env)
         return measure, json.loads(out.read_text())
 
 
@@ -179,8 +217,8 @@ print(analyse(data.layers).wasted_bytes)
 """
 
 
-def run_fallback(image: str) -> tuple[Measure, int]:
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
+def run_fallback(image: str, host: str) -> tuple[Measure, int]:
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"DOCKER_HOST": host}
     measure, stdout = timed([sys.executable, "-c", FALLBACK, image], env)
     return measure, int(stdout.strip())
 
@@ -189,19 +227,21 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def bench_image(image: str, repeat: int) -> dict[str, Any]:
+def bench_image(image: str, repeat: int, engine: EngineUnderTest) -> dict[str, Any]:
     mine: list[Measure] = []
     theirs: list[Measure] = []
     report: dict[str, Any] = {}
     dive: dict[str, Any] = {}
     for _ in range(repeat):
-        measure, report = run_dockyard(image)
+        measure, report = run_dockyard(image, engine.host)
         mine.append(measure)
-        measure, dive = run_dive(image)
+        measure, dive = run_dive(image, engine.host)
         theirs.append(measure)
-    fallback, fallback_wasted = run_fallback(image)
+    fallback, fallback_wasted = run_fallback(image, engine.host)
     dive_image = dive["image"]
     return {
+        "engine": f"{engine.version}, {engine.store}",
+        "reader": report["provenance"]["reader"],
         "image": image,
         "size_bytes": report["size_bytes"],
         "files": report["file_count"],
@@ -235,13 +275,14 @@ def markdown(results: list[dict[str, Any]], repeat: int) -> str:
         "path has none. Other benchmarks shared the 2 cores during the run, so single timings",
         "vary by up to 2x; the ratios hold across runs.",
         "",
-        "| image | size | files | layers | dockyard | dive | ratio | RSS dockyard | RSS dive |"
-        " efficiency dockyard / dive | wasted bytes dockyard / dive |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| engine, image store | image | size | files | layers | dockyard | dive | ratio"
+        " | RSS dockyard | RSS dive | efficiency dockyard / dive | wasted bytes dockyard / dive |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for r in results:
         lines.append(
-            f"| `{r['image']}` | {r['size_bytes'] / 1e6:.0f} MB | {r['files']} | {r['layers']} "
+            f"| {r['engine']} | `{r['image']}` | {r['size_bytes'] / 1e6:.0f} MB "
+            f"| {r['files']} | {r['layers']} "
             f"| {r['dockyard_wall_s']:.2f} s | {r['dive_wall_s']:.2f} s "
             f"| {r['dockyard_wall_s'] / r['dive_wall_s']:.2f}x "
             f"| {r['dockyard_rss_mb']:.0f} MB | {r['dive_rss_mb']:.0f} MB "
@@ -250,15 +291,20 @@ def markdown(results: list[dict[str, Any]], repeat: int) -> str:
         )
     lines += [
         "",
-        "Fallback reader (the engine's layer store not readable: remote `DOCKER_HOST`, Podman):",
+        "What dockyard read: "
+        + "; ".join(sorted({f"{r['engine']}: {r['reader']}" for r in results}))
+        + ".",
+        "",
+        "Fallback reader (the engine's store not readable: remote `DOCKER_HOST`, Podman):",
         "`docker save` streamed through the API and parsed on the fly, never written to disk.",
         "",
-        "| image | fallback wall | fallback RSS | wasted bytes |",
-        "| --- | ---: | ---: | ---: |",
+        "| engine, image store | image | fallback wall | fallback RSS | wasted bytes |",
+        "| --- | --- | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
-            f"| `{r['image']}` | {r['fallback_wall_s']:.2f} s | {r['fallback_rss_mb']:.0f} MB "
+            f"| {r['engine']} | `{r['image']}` | {r['fallback_wall_s']:.2f} s "
+            f"| {r['fallback_rss_mb']:.0f} MB "
             f"| {r['fallback_wasted_bytes']} |"
         )
     lines += ["", *EXPLANATION, ""]
@@ -318,20 +364,27 @@ def main() -> None:
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--cleanup", action="store_true")
     parser.add_argument("--only", choices=["apt", "large"])
+    parser.add_argument("--engines", default="20.10,28", help="comma-separated: 20.10, 28")
     args = parser.parse_args()
-    client = docker.from_env(version="auto", timeout=3600)
-    build(client, APT_IMAGE, APT_DOCKERFILE, {})
-    images = [APT_IMAGE]
-    if args.only != "apt":
-        build(client, LARGE_IMAGE, LARGE_DOCKERFILE, {"generate.py": GENERATE})
-        images.append(LARGE_IMAGE)
-    if args.only == "large":
-        images = [LARGE_IMAGE]
     results = []
-    for image in images:
-        result = bench_image(image, args.repeat)
-        print(json.dumps(result, indent=2))
-        results.append(result)
+    clients = []
+    for name in args.engines.split(","):
+        host = engine_host(name)
+        client = docker.DockerClient(base_url=host, version="auto", timeout=3600)
+        clients.append(client)
+        engine = describe(name, host, client)
+        print(f"engine {name}: {engine.version}, {engine.store} at {engine.host}", file=sys.stderr)
+        build(client, APT_IMAGE, APT_DOCKERFILE, {})
+        images = [APT_IMAGE]
+        if args.only != "apt":
+            build(client, LARGE_IMAGE, LARGE_DOCKERFILE, {"generate.py": GENERATE})
+            images.append(LARGE_IMAGE)
+        if args.only == "large":
+            images = [LARGE_IMAGE]
+        for image in images:
+            result = bench_image(image, args.repeat, engine)
+            print(json.dumps(result, indent=2))
+            results.append(result)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
     section = markdown(results, args.repeat)
@@ -339,9 +392,10 @@ def main() -> None:
     if args.write_docs:
         write_docs(section)
     if args.cleanup:
-        for image in (LARGE_IMAGE, APT_IMAGE):
-            with contextlib.suppress(docker.errors.ImageNotFound):
-                client.images.remove(image, force=True)
+        for client in clients:
+            for image in (LARGE_IMAGE, APT_IMAGE):
+                with contextlib.suppress(docker.errors.ImageNotFound):
+                    client.images.remove(image, force=True)
 
 
 if __name__ == "__main__":
