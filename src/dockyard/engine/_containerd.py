@@ -16,8 +16,14 @@ Everything here is read-only and goes through no API that changes containerd's s
 index, manifest and config each hash to the digest that names them; the config's diff ids are as
 many as the manifest's layers and each layer blob is recorded as uncompressing to its diff id (or,
 uncompressed, is named by it); each layer's snapshot is found by its chain id, committed, and its
-parent is the previous layer's chain id. Like the classic path, the layer bytes are not re-hashed:
-containerd verified the diff ids when it unpacked them.
+parent is the previous layer's chain id (through the container's init layer for layers the classic
+builder committed). Like the classic path, the layer bytes are not re-hashed: containerd verified
+the diff ids when it unpacked them.
+
+Where a layer blob is an uncompressed tar (``docker load`` keeps them so), its headers are read
+instead of the snapshot, seeking past the contents: that keeps the tar's own order, which decides
+which name of a hard link carries the size. A snapshot is walked in lexical order, the order of
+the writers that produce layers from snapshots (BuildKit, containerd's differ, a commit).
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ _TAR_TYPES = {
     "application/vnd.docker.image.rootfs.diff.tar",
 }
 _ROOT_ENV = "DOCKYARD_CONTAINERD_ROOT"
+_INIT_SUFFIX = "-init"
 
 
 class _Unreadable(Exception):
@@ -67,6 +74,7 @@ class SnapshotImage:
     layer_dirs: list[Path]  # the overlay upper directory of each layer, bottom first
     layer_digests: list[str]  # the layer blobs as the manifest names them (compressed or not)
     layer_sizes: list[int]  # and their sizes, as pushed
+    layer_tars: list[Path | None]  # the blob itself where it is an uncompressed tar, else None
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,7 @@ class ContainerdStore:
             layer_dirs=self._layer_dirs(namespace, chain_ids(diff_ids)),
             layer_digests=[str(layer.get("digest", "")) for layer in layers],
             layer_sizes=[int(layer.get("size", 0)) for layer in layers],
+            layer_tars=[self._tar_blob(layer) for layer in layers],
         )
 
     def _blob(self, digest: str) -> bytes:
@@ -132,6 +141,13 @@ class ContainerdStore:
         if actual != hex_digest:
             raise DigestMismatch(f"containerd store: blob {digest} hashes to sha256:{actual}")
         return data
+
+    def _tar_blob(self, layer: dict[str, Any]) -> Path | None:
+        if layer.get("mediaType") not in _TAR_TYPES:
+            return None
+        hex_digest = str(layer.get("digest", "")).removeprefix("sha256:")
+        path = self.root / "io.containerd.content.v1.content" / "blobs" / "sha256" / hex_digest
+        return path if path.is_file() else None
 
     def _pick_manifest(self, index: dict[str, Any], platform: tuple[str, str, str]) -> str:
         """The index's manifest for ``platform`` that this store holds (dockerd keeps only the
@@ -179,6 +195,11 @@ class ContainerdStore:
                 raise _Unreadable(f"layer {chain} is not unpacked")
             parent = (record.get(b"parent") or b"").decode()
             expected = chains[position - 1] if position else ""
+            if parent != expected and parent.endswith(_INIT_SUFFIX):
+                # committed from a container by the classic builder: its parent is the
+                # container's init layer, whose own parent is the previous layer
+                init = snapshots.bucket(parent.encode())
+                parent = ((init.get(b"parent") if init is not None else None) or b"").decode()
             if parent != expected:
                 raise DigestMismatch(
                     f"containerd store: snapshot {chain} has parent {parent or 'none'}, "

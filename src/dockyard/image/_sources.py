@@ -40,7 +40,7 @@ from dockyard.image._archive import read_archive
 from dockyard.image._cache import LayerCache
 from dockyard.image._model import ImageData, LayerFiles
 from dockyard.image._snapshot import read_snapshot_dir
-from dockyard.image._tarscan import ChunkReader
+from dockyard.image._tarscan import ChunkReader, read_tar_headers
 from dockyard.image._tarsplit import read_tar_split
 
 __all__ = [
@@ -135,8 +135,16 @@ def _from_containerd_store(
         return None
     layers = _in_order(
         [
-            _cached(cache, diff_id, functools.partial(read_snapshot_dir, path))
-            for diff_id, path in zip(stored.diff_ids, stored.layer_dirs, strict=True)
+            _cached(
+                cache,
+                diff_id,
+                functools.partial(read_tar_headers, tar)
+                if tar is not None
+                else functools.partial(read_snapshot_dir, path),
+            )
+            for diff_id, path, tar in zip(
+                stored.diff_ids, stored.layer_dirs, stored.layer_tars, strict=True
+            )
         ]
     )
     return ImageData(

@@ -11,6 +11,7 @@ import hashlib
 import tarfile
 import zlib
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO, Protocol, cast
 
 from dockyard.errors import AnalysisError
@@ -23,6 +24,7 @@ __all__ = [
     "PrefixedReader",
     "ZstdReader",
     "read_layer_tar",
+    "read_tar_headers",
     "sniff_kind",
 ]
 
@@ -168,4 +170,17 @@ def read_layer_tar(stream: IO[bytes] | HashingReader | GunzipReader, *, what: st
                 layer.add(member.name, member.size, is_dir=member.isdir())
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise AnalysisError(f"{what} is not a readable layer tar: {exc}") from exc
+    return layer
+
+
+def read_tar_headers(path: Path) -> LayerFiles:
+    """The entries of an uncompressed layer tar on disk, seeking past each member's content: only
+    the headers are read, in the tar's own order."""
+    layer = LayerFiles()
+    try:
+        with tarfile.open(path, mode="r:") as archive:
+            for member in archive:
+                layer.add(member.name, member.size, is_dir=member.isdir())
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise AnalysisError(f"{path} is not a readable layer tar: {exc}") from exc
     return layer

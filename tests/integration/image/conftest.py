@@ -96,6 +96,42 @@ def wasteful_image(
                 docker_client.images.remove(name, force=True)
 
 
+RICH_DOCKERFILE = """\
+FROM {base}
+RUN mkdir -p /data/keep /data/gone /opt/tree && dd if=/dev/zero of=/data/keep/a bs=1000 count=300 \
+ && cp /data/keep/a /data/gone/b && ln /data/keep/a /data/keep/hard \
+ && ln -s /data/keep/a /data/link \
+ && for n in 1 2 3; do echo $n > /opt/tree/f$n; done
+RUN rm -rf /data/gone && mkdir /data/gone && echo new > /data/gone/c && rm /bin/vi \
+ && rm -rf /opt/tree && mkdir /opt/tree && echo 4 > /opt/tree/f4
+RUN dd if=/dev/zero of=/data/keep/a bs=1000 count=500 && ln -sf /nowhere /data/link
+"""
+
+
+@pytest.fixture(scope="module")
+def rich_image(test_env: TestEnv, docker_client: docker.DockerClient) -> Iterator[str]:
+    """An image with hard links, symbolic links, deletions and directories deleted and made again
+    (opaque directories on overlay): what makes readers of the engine's store disagree."""
+    tag = f"dockyard-test/inspect-rich-{os.urandom(5).hex()}:1"
+    dockerfile = RICH_DOCKERFILE.format(base=test_env.busybox).encode()
+    docker_client.images.build(fileobj=io.BytesIO(dockerfile), tag=tag, rm=True, forcerm=True)
+    try:
+        yield tag
+    finally:
+        with contextlib.suppress(docker.errors.NotFound):
+            docker_client.images.remove(tag, force=True)
+
+
+@pytest.fixture(scope="session")
+def store_reader(docker_client: docker.DockerClient) -> str:
+    """How inspect reads the engine under test without ``docker save``: the classic layer
+    store's tar-split metadata, or the containerd image store's unpacked snapshots."""
+    status = dict(tuple(pair) for pair in docker_client.info().get("DriverStatus") or [])
+    if status.get("driver-type") == "io.containerd.snapshotter.v1":
+        return "containerd image store (unpacked snapshots)"
+    return "engine layer store (tar-split metadata)"
+
+
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"

@@ -72,15 +72,19 @@ def test_the_source_is_guessed(wasteful_image: WastefulImage, cache: Path) -> No
     assert result.json()["source"] == "archive"
 
 
-@pytest.mark.parametrize("ref_kind", ["wasteful", "debian"])
+@pytest.mark.parametrize("ref_kind", ["wasteful", "debian", "rich"])
 def test_layer_store_and_streamed_save_read_the_same_layers(
-    wasteful_image: WastefulImage, test_env: TestEnv, ref_kind: str
+    wasteful_image: WastefulImage,
+    rich_image: str,
+    test_env: TestEnv,
+    store_reader: str,
+    ref_kind: str,
 ) -> None:
-    ref = wasteful_image.tag if ref_kind == "wasteful" else test_env.debian
+    ref = {"wasteful": wasteful_image.tag, "debian": test_env.debian, "rich": rich_image}[ref_kind]
     with Engine() as engine:
         stored = load_from_engine(engine, ref=ref, cache=LayerCache(None))
         streamed = read_archive(ChunkReader(stream_saved_image(engine, ref=ref)), name=ref)  # type: ignore[arg-type]
-    assert stored.reader.startswith("engine layer store")
+    assert stored.reader == store_reader
     assert stored.diff_ids == streamed.diff_ids
     for mine, theirs in zip(stored.layers, streamed.layers, strict=True):
         assert sorted(mine.entries) == sorted(theirs.entries)
@@ -249,7 +253,7 @@ def test_base_auto_finds_the_image_built_from(wasteful_image: WastefulImage, cac
 
 
 def test_streamed_save_fallback_gives_the_same_report(
-    wasteful_image: WastefulImage, cache: Path
+    wasteful_image: WastefulImage, cache: Path, store_reader: str
 ) -> None:
     store = run_dockyard("inspect", "--json", "--no-cache", wasteful_image.tag, cache=cache).json()
     streamed = run_dockyard(
@@ -260,7 +264,7 @@ def test_streamed_save_fallback_gives_the_same_report(
         cache=cache,
         extra_env={"DOCKYARD_ENGINE_LAYER_STORE": "off"},
     ).json()
-    assert store["provenance"]["reader"].startswith("engine layer store")
+    assert store["provenance"]["reader"] == store_reader
     assert streamed["provenance"]["reader"] == "engine API (docker save, streamed)"
     assert {k: streamed[k] for k in KEYS} == {k: store[k] for k in KEYS}
     assert streamed["removed_files"] == store["removed_files"]

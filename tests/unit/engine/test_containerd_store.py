@@ -45,6 +45,7 @@ def make_root(
     unpacked: int | None = None,
     media_types: list[str] | None = None,
     indexed: bool = True,
+    init_layer: bool = False,
 ) -> FakeRoot:
     """A two-layer image: a gzip layer with its uncompressed label, then one more layer."""
     diff_ids = [digest(b"layer-0"), digest(b"layer-1")]
@@ -98,6 +99,9 @@ def make_root(
         snapshots[chain.encode()] = record
         backend[key] = {b"id": bytes([n + 1]), b"kind": b"\x03"}
         (root / f"io.containerd.snapshotter.v1.overlayfs/snapshots/{n + 1}/fs").mkdir(parents=True)
+    if init_layer:  # the classic builder commits a container, whose parent is its init layer
+        snapshots[chains[1].encode()][b"parent"] = b"abc-init"  # type: ignore[index]
+        snapshots[b"abc-init"] = {b"name": b"moby/9/abc-init", b"parent": chains[0].encode()}
     meta: Tree = {
         b"v1": {b"moby": {b"content": {b"blob": content}, b"snapshots": {b"overlayfs": snapshots}}}
     }
@@ -171,3 +175,21 @@ def test_a_snapshot_whose_parent_breaks_the_chain_is_refused(tmp_path: Path) -> 
 def test_an_image_not_in_this_root_is_not_read(tmp_path: Path) -> None:
     make_root(tmp_path)
     assert ContainerdStore(tmp_path).read(image_id=digest(b"other"), platform=AMD64) is None
+
+
+def test_a_layer_committed_over_a_containers_init_layer_keeps_its_chain(tmp_path: Path) -> None:
+    fake = make_root(tmp_path, init_layer=True)
+    image = ContainerdStore(tmp_path).read(image_id=fake.image_id, platform=AMD64)
+    assert image is not None
+    assert len(image.layer_dirs) == 2
+
+
+def test_an_uncompressed_layer_blob_is_offered_for_reading_in_its_own_order(
+    tmp_path: Path,
+) -> None:
+    fake = make_root(tmp_path, media_types=[TAR, GZIP])
+    fake.blob(b"layer-0")  # the uncompressed blob is named by its diff id
+    image = ContainerdStore(tmp_path).read(image_id=fake.image_id, platform=AMD64)
+    assert image is not None
+    blobs = tmp_path / "io.containerd.content.v1.content/blobs/sha256"
+    assert image.layer_tars == [blobs / fake.diff_ids[0].removeprefix("sha256:"), None]
