@@ -72,6 +72,11 @@ class EngineUnderTest:
     problem: str = ""  # why this engine cannot run the suite; empty when it can
 
     @property
+    def containerd_store(self) -> bool:
+        """Images live in containerd (an image's id is its manifest's digest, not its config's)."""
+        return CONTAINERD_STORE in self.storage
+
+    @property
     def socket_path(self) -> str:
         """The engine's socket on this machine, for containers that get it mounted."""
         return self.host.removeprefix("unix://")

@@ -8,6 +8,7 @@ stays 200, so the SDK raises nothing: every line is read here and an error line 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,9 @@ _AUTH_HINTS = (
     "incorrect username or password",
     "authorization failed",
 )
+# "<tag>: digest: sha256:<hex> size: <bytes>": the one line every engine ends a push with; Engine
+# 20.10 repeats it in an "aux" object, Engine 28 on the containerd image store does not.
+_DIGEST_STATUS = re.compile(r"^\S+: digest: (sha256:[0-9a-f]{64}) size: (\d+)$")
 _UNAVAILABLE_HINTS = (
     "connection refused",
     "no such host",
@@ -78,6 +82,8 @@ def push_tag(
             aux = line.get("aux")
             if isinstance(aux, Mapping) and aux.get("Digest"):
                 digest, size = str(aux["Digest"]), _int_or_none(aux.get("Size"))
+            elif found := _DIGEST_STATUS.match(str(line.get("status", ""))):
+                digest, size = found[1], int(found[2])
             progress = _progress_line(line)
             if progress and progress not in seen:
                 seen.add(progress)
