@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import zstandard
 
-from tests.integration.image.conftest import WastefulImage, run_dockyard
+from tests.integration.image.conftest import WastefulImage, platform_manifest, run_dockyard
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 ZSTD_LAYER = "application/vnd.oci.image.layer.v1.tar+zstd"
@@ -33,13 +33,16 @@ def _push_zstd_copy(pushed: str) -> str:
     """The pushed image again under the tag ``zstd``, every layer recompressed with zstd."""
     registry, _, rest = pushed.partition("/")
     name, _, _tag = rest.rpartition(":")
-    accept = "application/vnd.docker.distribution.manifest.v2+json"
+    # Engine 20.10 pushes a Docker manifest of gzip layers; Engine 28 on the containerd store an
+    # OCI manifest, whose layers loaded from a `docker save` stay uncompressed tars.
+    accept = f"application/vnd.docker.distribution.manifest.v2+json, {OCI_MANIFEST}"
     with httpx.Client(base_url=f"http://{registry}", timeout=60) as http:
         manifest = http.get(f"/v2/{name}/manifests/1", headers={"Accept": accept}).json()
         config = manifest["config"]
         layers = []
         for layer in manifest["layers"]:
-            plain = gzip.decompress(http.get(f"/v2/{name}/blobs/{layer['digest']}").content)
+            stored = http.get(f"/v2/{name}/blobs/{layer['digest']}").content
+            plain = gzip.decompress(stored) if layer["mediaType"].endswith("gzip") else stored
             blob = zstandard.ZstdCompressor(level=3).compress(plain)
             digest = _upload(http, name, blob)
             layers.append({"mediaType": ZSTD_LAYER, "digest": digest, "size": len(blob)})
