@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import zstandard
 
-from tests.integration.image.conftest import WastefulImage, platform_manifest, run_dockyard
+from tests.integration.image.conftest import WastefulImage, run_dockyard
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 ZSTD_LAYER = "application/vnd.oci.image.layer.v1.tar+zstd"
