@@ -20,6 +20,7 @@ from typing import Any
 
 import docker
 import docker.errors
+import httpx
 import pytest
 
 from tests.conftest import TestEnv
@@ -120,6 +121,34 @@ def rich_image(test_env: TestEnv, docker_client: docker.DockerClient) -> Iterato
     finally:
         with contextlib.suppress(docker.errors.NotFound):
             docker_client.images.remove(tag, force=True)
+
+
+MANIFEST_TYPES = (
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+)
+INDEX_TYPES = (
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.index.v1+json",
+)
+
+
+def platform_manifest(http: httpx.Client, name: str, reference: str) -> tuple[dict[str, Any], str]:
+    """The linux/amd64 image manifest behind ``reference`` and its media type. Engine 20.10
+    pushes a Docker manifest; Engine 28 with the containerd store pushes an OCI index (the image
+    and its attestations), whose amd64 entry is the image."""
+    accept = ", ".join(MANIFEST_TYPES + INDEX_TYPES)
+    answer = http.get(f"/v2/{name}/manifests/{reference}", headers={"Accept": accept})
+    answer.raise_for_status()
+    document: dict[str, Any] = answer.json()
+    if answer.headers.get("Content-Type", "").split(";")[0] in INDEX_TYPES:
+        entry = next(
+            m
+            for m in document["manifests"]
+            if (m.get("platform") or {}).get("architecture") == "amd64"
+        )
+        return platform_manifest(http, name, entry["digest"])
+    return document, answer.headers.get("Content-Type", MANIFEST_TYPES[0]).split(";")[0]
 
 
 @pytest.fixture(scope="session")
