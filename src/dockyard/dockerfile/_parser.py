@@ -162,8 +162,8 @@ class _Parser:
         self, keyword: str, original: str, rest: str, logical: _Logical, *, raw: str, end: int
     ) -> Instruction:
         flags, arguments = self._flags(rest)
-        if keyword in ("ENV", "LABEL") and legacy_form_without_value(arguments, escape=self.escape):
-            raise self.error(f"{keyword} must have two arguments", logical.first)
+        if keyword in ("ENV", "LABEL"):
+            self._check_name_values(keyword, arguments, logical.first)
         if keyword == "HEALTHCHECK":  # its CMD's array is checked as RUN's is
             self._exec_form([*arguments.split(maxsplit=1), "", ""][1], logical.first)
         instruction = Instruction(
@@ -181,6 +181,23 @@ class _Parser:
         if keyword == "ONBUILD":
             instruction.onbuild = self._onbuild(arguments, logical, raw=raw, end=end)
         return instruction
+
+    def _check_name_values(self, keyword: str, arguments: str, index: int) -> None:
+        """BuildKit's refusals of ENV and LABEL arguments: none at all, a legacy ``NAME`` without
+        a value, or a word without ``=`` in the ``name=value`` form."""
+        words = split_words(arguments.strip(), escape=self.escape)
+        if not words:
+            raise self.error(f"{keyword} requires at least one argument", index)
+        if legacy_form_without_value(arguments, escape=self.escape):
+            raise self.error(f"{keyword} must have two arguments", index)
+        if "=" in words[0]:
+            for word in words:
+                if "=" not in word:
+                    raise self.error(
+                        f"Syntax error - can't find = in {json.dumps(word)}. "
+                        "Must be of the form: name=value",
+                        index,
+                    )
 
     def _exec_form(self, arguments: str, index: int) -> list[str] | None:
         """The exec form's strings, or ``None`` for shell form (not valid JSON: BuildKit falls
