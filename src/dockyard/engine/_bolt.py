@@ -14,19 +14,21 @@ a 16-byte header: id (u64), flags (u16: branch 0x01, leaf 0x02, meta 0x04, freel
 flag 0x01 marks a nested bucket. A bucket's value starts with its own root page id and sequence
 (u64 each); a root of 0 means an inline bucket whose leaf page follows in the value itself.
 
-The file is read as it is on disk while containerd may hold it open: bbolt never overwrites the
-pages reachable from the current meta page (copy-on-write), so one read of the file is a
-consistent view. Callers still verify what they learn (digests) before trusting it.
+The file is read as it is on disk while containerd may hold it open, a page at a time: bbolt never
+overwrites the pages reachable from the current meta page (copy-on-write), and a lookup reads a
+handful of pages within milliseconds, so a write that frees and reuses one of them in between is
+unlikely, not impossible. Callers verify what they learn (digests) before trusting it.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BoltBucket", "BoltError", "open_bolt"]
+__all__ = ["BoltBucket", "BoltError", "BoltFile", "open_bolt"]
 
 _MAGIC = 0xED0CDAED
 _VERSION = 2
@@ -55,17 +57,44 @@ def _fnv1a_64(data: bytes) -> int:
     return value
 
 
-@dataclass(frozen=True)
 class _File:
-    data: bytes
-    page_size: int
+    """The open file, read a page at a time (``pread``): a lookup touches the pages on its path
+    from the root, never the whole file, which grows with every image the engine holds."""
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self.page_size = 4096
+        self._pages: dict[int, memoryview] = {}
+
+    def __del__(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def read(self, offset: int, size: int) -> bytes:
+        data = os.pread(self._fd, size, offset)
+        if len(data) < size:
+            raise BoltError(f"the file ends before byte {offset + size}")
+        return data
 
     def page(self, pgid: int) -> memoryview:
+        cached = self._pages.get(pgid)
+        if cached is not None:
+            return cached
         start = pgid * self.page_size
-        if start + _PAGE_HEADER.size > len(self.data):
-            raise BoltError(f"page {pgid} is beyond the end of the file")
-        _, _, _, overflow = _PAGE_HEADER.unpack_from(self.data, start)
-        return memoryview(self.data)[start : start + (overflow + 1) * self.page_size]
+        try:
+            first = self.read(start, self.page_size)
+        except BoltError:
+            raise BoltError(f"page {pgid} is beyond the end of the file") from None
+        _, _, _, overflow = _PAGE_HEADER.unpack_from(first, 0)
+        if overflow:
+            first += self.read(start + self.page_size, overflow * self.page_size)
+        page = memoryview(first)
+        self._pages[pgid] = page
+        return page
 
 
 @dataclass(frozen=True)
@@ -101,19 +130,41 @@ class BoltBucket:
         else:
             raise BoltError(f"page flags {flags:#x} where a branch or leaf page was expected")
 
+    def _find(self, key: bytes) -> tuple[bytes, bool] | None:
+        """(value, is_bucket) of ``key``: down the branch pages by key, then through one leaf."""
+        page = self._inline if self._inline is not None else self._file.page(self._root)
+        for _ in range(64):
+            _, flags, count, _ = _PAGE_HEADER.unpack_from(page, 0)
+            if flags & _LEAF:
+                for index in range(count):
+                    at = _PAGE_HEADER.size + index * _LEAF_ELEMENT.size
+                    element_flags, pos, key_size, value_size = _LEAF_ELEMENT.unpack_from(page, at)
+                    key_at = at + pos
+                    if page[key_at : key_at + key_size] == key:
+                        value = bytes(page[key_at + key_size : key_at + key_size + value_size])
+                        return value, bool(element_flags & _BUCKET_LEAF)
+                return None
+            if not flags & _BRANCH:
+                raise BoltError(f"page flags {flags:#x} where a branch or leaf page was expected")
+            child = 0
+            for index in range(count):  # the last child whose first key is <= key
+                at = _PAGE_HEADER.size + index * _BRANCH_ELEMENT.size
+                pos, key_size, pgid = _BRANCH_ELEMENT.unpack_from(page, at)
+                if index and bytes(page[at + pos : at + pos + key_size]) > key:
+                    break
+                child = pgid
+            page = self._file.page(child)
+        raise BoltError("bucket tree deeper than 64 levels: the file is corrupt")
+
     def get(self, key: bytes) -> bytes | None:
         """The value of ``key`` (not a bucket), or None."""
-        for name, value, is_bucket in self.items():
-            if name == key and not is_bucket:
-                return value
-        return None
+        found = self._find(key)
+        return found[0] if found is not None and not found[1] else None
 
     def bucket(self, key: bytes) -> BoltBucket | None:
         """The nested bucket ``key``, or None."""
-        for name, value, is_bucket in self.items():
-            if name == key and is_bucket:
-                return self._nested(value)
-        return None
+        found = self._find(key)
+        return self._nested(found[0]) if found is not None and found[1] else None
 
     def buckets(self) -> Iterator[tuple[bytes, BoltBucket]]:
         for name, value, is_bucket in self.items():
@@ -136,29 +187,52 @@ class BoltBucket:
         return BoltBucket(self._file, root)
 
 
-def open_bolt(path: Path) -> BoltBucket:
-    """The root bucket of the bbolt file at ``path`` (read once, whole, into memory)."""
-    data = path.read_bytes()
-    best: tuple[int, int, int] | None = None  # txid, root, page size
-    offset = 0
-    for _ in range(2):
-        meta_at = offset + _PAGE_HEADER.size
-        if meta_at + _META_BODY.size > len(data):
-            break
-        fields = _META_BODY.unpack_from(data, meta_at)
-        magic, version, page_size, _, root, _, _, _, txid, checksum = fields
-        _, flags, _, _ = _PAGE_HEADER.unpack_from(data, offset)
-        valid = (
-            flags & _META
-            and magic == _MAGIC
-            and version == _VERSION
-            and checksum == _fnv1a_64(data[meta_at : meta_at + _META_BODY.size - 8])
-        )
-        if valid and (best is None or txid > best[0]):
-            best = (txid, root, page_size)
-        if offset == 0:
-            offset = page_size if valid else 4096
-    if best is None:
-        raise BoltError(f"{path}: no valid bbolt meta page")
-    _, root, page_size = best
-    return BoltBucket(_File(data, page_size), root)
+class BoltFile:
+    """An open bbolt file; ``root`` is its root bucket. Use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = _File(path)
+        try:
+            self.root = self._root(path)
+        except BaseException:
+            self._file.close()
+            raise
+
+    def __enter__(self) -> BoltFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._file.close()
+
+    def _root(self, path: Path) -> BoltBucket:
+        best: tuple[int, int, int] | None = None  # txid, root, page size
+        offset = 0
+        for _ in range(2):
+            try:
+                head = self._file.read(offset, _PAGE_HEADER.size + _META_BODY.size)
+            except BoltError:
+                break
+            _, flags, _, _ = _PAGE_HEADER.unpack_from(head, 0)
+            fields = _META_BODY.unpack_from(head, _PAGE_HEADER.size)
+            magic, version, page_size, _, root, _, _, _, txid, checksum = fields
+            body = head[_PAGE_HEADER.size : _PAGE_HEADER.size + _META_BODY.size - 8]
+            valid = (
+                flags & _META
+                and magic == _MAGIC
+                and version == _VERSION
+                and checksum == _fnv1a_64(body)
+            )
+            if valid and (best is None or txid > best[0]):
+                best = (txid, root, page_size)
+            if offset == 0:
+                offset = page_size if valid else 4096
+        if best is None:
+            raise BoltError(f"{path}: no valid bbolt meta page")
+        _, root, page_size = best
+        self._file.page_size = page_size
+        return BoltBucket(self._file, root)
+
+
+def open_bolt(path: Path) -> BoltFile:
+    """Open the bbolt file at ``path`` for reading: ``with open_bolt(p) as db: db.root...``."""
+    return BoltFile(path)

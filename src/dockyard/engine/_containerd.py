@@ -110,20 +110,21 @@ class ContainerdStore:
                 f"containerd store: manifest {manifest_digest} lists {len(layers)} layers, "
                 f"its config {len(diff_ids)} diff ids"
             )
-        meta = open_bolt(self.root / "io.containerd.metadata.v1.bolt" / "meta.db")
-        namespace = meta.path(b"v1", _NAMESPACE)
-        if namespace is None:
-            raise _Unreadable("no moby namespace")
-        blobs = namespace.path(b"content", b"blob")
-        for layer, diff_id in zip(layers, diff_ids, strict=True):
-            self._check_layer(blobs, layer, diff_id)
+        with open_bolt(self.root / "io.containerd.metadata.v1.bolt" / "meta.db") as meta:
+            namespace = meta.root.path(b"v1", _NAMESPACE)
+            if namespace is None:
+                raise _Unreadable("no moby namespace")
+            blobs = namespace.path(b"content", b"blob")
+            for layer, diff_id in zip(layers, diff_ids, strict=True):
+                self._check_layer(blobs, layer, diff_id)
+            layer_dirs = self._layer_dirs(namespace, chain_ids(diff_ids))
         return SnapshotImage(
             image_id=image_id,
             manifest_digest=manifest_digest,
             config_digest=config_digest,
             config=config,
             diff_ids=diff_ids,
-            layer_dirs=self._layer_dirs(namespace, chain_ids(diff_ids)),
+            layer_dirs=layer_dirs,
             layer_digests=[str(layer.get("digest", "")) for layer in layers],
             layer_sizes=[int(layer.get("size", 0)) for layer in layers],
             layer_tars=[self._tar_blob(layer) for layer in layers],
@@ -185,9 +186,15 @@ class ContainerdStore:
     def _layer_dirs(self, namespace: BoltBucket, chains: list[str]) -> list[Path]:
         snapshots = namespace.path(b"snapshots", self.snapshotter.encode())
         folder = self.root / f"io.containerd.snapshotter.v1.{self.snapshotter}"
-        backend = open_bolt(folder / "metadata.db").path(b"v1", b"snapshots")
-        if snapshots is None or backend is None:
-            raise _Unreadable("no snapshots recorded")
+        with open_bolt(folder / "metadata.db") as snapshotter:
+            backend = snapshotter.root.path(b"v1", b"snapshots")
+            if snapshots is None or backend is None:
+                raise _Unreadable("no snapshots recorded")
+            return self._snapshot_dirs(snapshots, backend, folder, chains)
+
+    def _snapshot_dirs(
+        self, snapshots: BoltBucket, backend: BoltBucket, folder: Path, chains: list[str]
+    ) -> list[Path]:
         dirs: list[Path] = []
         for position, chain in enumerate(chains):
             record = snapshots.bucket(chain.encode())

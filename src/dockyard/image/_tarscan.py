@@ -179,8 +179,9 @@ def read_tar_headers(path: Path) -> LayerFiles:
     layer = LayerFiles()
     try:
         with tarfile.open(path, mode="r:") as archive:
-            for member in archive:
+            while (member := archive.next()) is not None:
                 layer.add(member.name, member.size, is_dir=member.isdir())
+                archive.members.clear()  # type: ignore[attr-defined]  # every header read is kept
     except (tarfile.TarError, EOFError, OSError) as exc:
         raise AnalysisError(f"{path} is not a readable layer tar: {exc}") from exc
     return layer
