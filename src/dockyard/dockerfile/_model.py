@@ -6,10 +6,20 @@ rewrite one instruction and leave every other byte of the file as the author wro
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Comment", "Dockerfile", "Flag", "Heredoc", "Instruction", "Stage"]
+__all__ = [
+    "Comment",
+    "Dockerfile",
+    "Flag",
+    "Healthcheck",
+    "HealthcheckKind",
+    "Heredoc",
+    "Instruction",
+    "Stage",
+]
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,27 @@ class Heredoc:
         return self.strip_tabs
 
 
+class HealthcheckKind(enum.Enum):
+    NONE = "NONE"  # HEALTHCHECK NONE: the base image's check is switched off
+    CMD = "CMD"  # exec form: the command run as an array
+    CMD_SHELL = "CMD-SHELL"  # shell form: the line run by the image's shell
+
+
+@dataclass(frozen=True)
+class Healthcheck:
+    """A HEALTHCHECK as BuildKit records it in the image; durations in seconds, ``None`` where
+    the option is not given (the engine's defaults apply: 30 s, 30 s, 0 s, 5 s, 3 retries)."""
+
+    kind: HealthcheckKind
+    command: list[str] = field(default_factory=list)  # CMD: the exec array
+    shell_command: str = ""  # CMD-SHELL: the line the shell runs
+    interval: float | None = None
+    timeout: float | None = None
+    start_period: float | None = None
+    start_interval: float | None = None
+    retries: int | None = None
+
+
 @dataclass
 class Instruction:
     """One instruction, from its keyword to its last continuation or heredoc terminator line."""
@@ -65,6 +96,7 @@ class Instruction:
     original_keyword: str = ""
     script_lines: list[tuple[int, str]] = field(default_factory=list)
     escape: str = "\\"
+    healthcheck: Healthcheck | None = None  # HEALTHCHECK only
 
     def flag(self, name: str) -> str | None:
         """The value of ``--name`` (last one wins), ``""`` for a bare flag, ``None`` if absent."""
@@ -92,6 +124,17 @@ class Instruction:
         return split_words(self.arguments, escape=self.escape)
 
     # -- typed accessors -------------------------------------------------------------------
+    @property
+    def uses_legacy_key_value(self) -> bool:
+        """``ENV name value`` / ``LABEL name value``: the legacy form, without ``=`` in the first
+        word (BuildKit's ``LegacyKeyValueFormat`` check); False for ``name=value`` and others."""
+        from dockyard.dockerfile._words import split_words
+
+        if self.keyword not in ("ENV", "LABEL"):
+            return False
+        words = split_words(self.arguments.strip(), escape=self.escape)
+        return bool(words) and "=" not in words[0]
+
     def env_pairs(self) -> list[tuple[str, str]]:
         """``ENV``/``LABEL`` pairs, for ``ENV a=b c=d`` and the legacy ``ENV a b c``."""
         from dockyard.dockerfile._words import name_value_pairs

@@ -30,6 +30,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from dockyard.dockerfile._healthcheck import HealthcheckError, parse_healthcheck
 from dockyard.dockerfile._model import Comment, Dockerfile, Flag, Heredoc, Instruction, Stage
 from dockyard.dockerfile._words import (
     expand,
@@ -164,8 +165,14 @@ class _Parser:
         flags, arguments = self._flags(rest)
         if keyword in ("ENV", "LABEL"):
             self._check_name_values(keyword, arguments, logical.first)
+        healthcheck = None
         if keyword == "HEALTHCHECK":  # its CMD's array is checked as RUN's is
-            self._exec_form([*arguments.split(maxsplit=1), "", ""][1], logical.first)
+            command = [*arguments.split(maxsplit=1), "", ""][1]
+            exec_form = self._exec_form(command, logical.first)
+            try:
+                healthcheck = parse_healthcheck(flags, arguments, json_args=exec_form)
+            except HealthcheckError as exc:
+                raise self.error(str(exc), logical.first) from None
         instruction = Instruction(
             keyword=keyword,
             start_line=logical.first + 1,
@@ -175,6 +182,7 @@ class _Parser:
             arguments=arguments,
             original_keyword=original,
             escape=self.escape,
+            healthcheck=healthcheck,
         )
         if keyword in _JSON_KEYWORDS:
             instruction.json_args = self._exec_form(arguments, logical.first)

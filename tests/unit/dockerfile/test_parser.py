@@ -408,3 +408,14 @@ def test_chomp_marker_then_blanks_is_no_heredoc() -> None:
 def test_spaced_marker_after_a_shell_feeds_it_the_body() -> None:
     run = parse("FROM a\nRUN bash << EOF\necho $x\nEOF\n").instructions[1]
     assert run.shell_script == "bash\necho $x\n"
+
+
+def test_the_model_says_which_env_and_label_used_the_legacy_form() -> None:
+    df = parse("FROM a\nENV A 1\nENV B=2\nLABEL x y z\nLABEL 'q'=r\nRUN a b\n")
+    assert [i.uses_legacy_key_value for i in df.instructions[1:]] == [
+        True,
+        False,
+        True,
+        False,
+        False,
+    ]
