@@ -45,6 +45,7 @@ from dockyard.engine._images import (
     local_layer_store,
     stream_saved_image,
 )
+from dockyard.engine._models import ContainerInspect, ImageInspect
 from dockyard.engine._push import PushResult, classify_push_error, push_tag
 from dockyard.engine._smoke import SmokeRun, run_smoke
 
@@ -53,11 +54,13 @@ __all__ = [
     "BuildRequest",
     "BuiltImage",
     "ContainerInfo",
+    "ContainerInspect",
     "ContainerdStore",
     "Engine",
     "EngineFacts",
     "ExecResult",
     "ImageInfo",
+    "ImageInspect",
     "LayerStore",
     "PushResult",
     "SmokeRun",

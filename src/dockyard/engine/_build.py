@@ -11,6 +11,7 @@ Engines without BuildKit (Podman, old Docker) get the same request without ``ver
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import re
 import tarfile
@@ -24,7 +25,7 @@ import docker.utils.build
 
 from dockyard.engine._buildkit_trace import TraceDecodeError, TraceUpdate, decode_trace
 from dockyard.engine._client import Engine, translate_errors
-from dockyard.errors import BuildError, DockerfileError, EngineError
+from dockyard.errors import BuildError, DockerfileError, EngineError, ImageNotFound
 
 __all__ = [
     "BuildEvent",
@@ -351,12 +352,11 @@ def tag_image(engine: Engine, *, image_id: str, references: Iterable[str]) -> No
 
 def remove_image(engine: Engine, *, ref: str) -> None:
     """Remove one tag or image; a missing one is not an error (cleanup after a test or a demo)."""
-    try:
-        with translate_errors(f"removing {ref}"):
-            engine.sdk.api.remove_image(ref, force=True)
-    except EngineError as exc:
-        if "No such image" not in str(exc):
-            raise
+    with (
+        contextlib.suppress(ImageNotFound),
+        translate_errors(f"removing {ref}", not_found=ImageNotFound),
+    ):
+        engine.sdk.api.remove_image(ref, force=True)
 
 
 def pull_by_digest(

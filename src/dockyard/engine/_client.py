@@ -44,12 +44,16 @@ class EngineFacts:
 
 
 @contextlib.contextmanager
-def translate_errors(what: str) -> Iterator[None]:
-    """Turn docker SDK / transport exceptions into dockyard's error tree at the boundary."""
+def translate_errors(
+    what: str, *, not_found: type[EngineError] = EngineError, missing: str = ""
+) -> Iterator[None]:
+    """Turn docker SDK / transport exceptions into dockyard's error tree at the boundary. The
+    engine's 404 becomes ``not_found`` (e.g. :class:`ImageNotFound`), worded ``missing`` when
+    given: the one place where "not found" is decided."""
     try:
         yield
     except docker.errors.NotFound as exc:
-        raise EngineError(f"{what}: {_explanation(exc)}") from exc
+        raise not_found(missing or f"{what}: {_explanation(exc)}") from exc
     except docker.errors.APIError as exc:
         raise EngineError(f"{what}: {_explanation(exc)}") from exc
     except (requests.exceptions.ConnectionError, docker.errors.DockerException) as exc:

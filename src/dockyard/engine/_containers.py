@@ -12,6 +12,7 @@ is rewritten to the referenced container's name so it follows a recreated depend
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ import docker.errors
 import requests.exceptions
 
 from dockyard.engine._client import Engine, translate_errors
+from dockyard.engine._images import inspect_image_document
+from dockyard.engine._models import ContainerInspect, parse_model
 from dockyard.errors import ContainerNotFound, EngineError, ImageNotFound
 
 __all__ = [
@@ -58,7 +61,9 @@ class ImageInfo:
 
 @dataclass(frozen=True)
 class ContainerInfo:
-    """One container's inspect data, with the fields ``watch`` decides on pulled out."""
+    """One container as ``watch`` decides on it: typed fields from the inspect document (or, for
+    a list summary, the few the list call gives). ``attrs``, the raw document, is kept for
+    recreating the container inside :mod:`dockyard.engine` and read nowhere else."""
 
     id: str
     name: str
@@ -68,25 +73,18 @@ class ContainerInfo:
     labels: Mapping[str, str]
     health: str | None  # None without a healthcheck; starting, healthy, unhealthy
     attrs: Mapping[str, Any] = field(repr=False)
+    detailed: bool = False  # False for a list summary: no config, host config or networks
+    exit_code: int = 0
+    restart_count: int = 0
+    has_healthcheck: bool = False
+    last_probe: str = ""  # the last line the last health probe printed
+    stop_timeout: int | None = None  # Config.StopTimeout, None when not set
+    links: tuple[str, ...] = ()  # HostConfig.Links, as the engine writes them
+    network_mode: str = ""  # HostConfig.NetworkMode, e.g. "container:<id>"
 
     @property
     def running(self) -> bool:
         return self.status == "running"
-
-    @property
-    def has_healthcheck(self) -> bool:
-        test = (self.attrs.get("Config") or {}).get("Healthcheck") or {}
-        tests = test.get("Test") or []
-        return bool(tests) and tests[0] != "NONE"
-
-    @property
-    def exit_code(self) -> int:
-        return int((self.attrs.get("State") or {}).get("ExitCode") or 0)
-
-    @property
-    def detailed(self) -> bool:
-        """False for a list summary: no full config, host config or network settings."""
-        return "Config" in self.attrs
 
     @classmethod
     def from_summary(cls, summary: Mapping[str, Any]) -> ContainerInfo:
@@ -107,18 +105,26 @@ class ContainerInfo:
 
     @classmethod
     def from_attrs(cls, attrs: Mapping[str, Any]) -> ContainerInfo:
-        state = attrs.get("State") or {}
-        health = (state.get("Health") or {}).get("Status") or None
-        config = attrs.get("Config") or {}
+        inspect = parse_model(ContainerInspect, attrs, what="inspecting a container")
+        state = inspect.state
+        tests = inspect.config.healthcheck_test
         return cls(
-            id=str(attrs["Id"]),
-            name=str(attrs.get("Name", "")).lstrip("/"),
-            image_ref=str(config.get("Image", "")),
-            image_id=str(attrs.get("Image", "")),
-            status=str(state.get("Status", "unknown")),
-            labels=dict(config.get("Labels") or {}),
-            health=health,
+            id=inspect.id,
+            name=inspect.name.lstrip("/"),
+            image_ref=inspect.config.image,
+            image_id=inspect.image_id,
+            status=state.status,
+            labels=dict(inspect.config.labels),
+            health=(state.health.status or None) if state.health is not None else None,
             attrs=attrs,
+            detailed=True,
+            exit_code=state.exit_code,
+            restart_count=inspect.restart_count,
+            has_healthcheck=bool(tests) and tests[0] != "NONE",
+            last_probe=state.health.last_output if state.health is not None else "",
+            stop_timeout=inspect.config.stop_timeout,
+            links=tuple(inspect.host_config.links),
+            network_mode=inspect.host_config.network_mode,
         )
 
 
@@ -162,25 +168,19 @@ def _shows_image_id(summary: Mapping[str, Any]) -> bool:
 
 def find_container(engine: Engine, *, ref: str) -> ContainerInfo:
     """Inspect one container by id or name; :class:`ContainerNotFound` when it is gone."""
-    try:
-        with translate_errors(f"inspecting container {ref}"):
-            attrs = engine.sdk.api.inspect_container(ref)
-    except EngineError as exc:
-        if isinstance(exc.__cause__, docker.errors.NotFound):
-            raise ContainerNotFound(f"no container named {ref}") from exc
-        raise
+    missing = f"no container named {ref}"
+    with translate_errors(
+        f"inspecting container {ref}", not_found=ContainerNotFound, missing=missing
+    ):
+        attrs = engine.sdk.api.inspect_container(ref)
     return ContainerInfo.from_attrs(attrs)
 
 
 def image_info(engine: Engine, *, ref: str) -> ImageInfo | None:
     """The engine's image for ``ref`` (name or id), or None when it has none."""
-    try:
-        with translate_errors(f"inspecting image {ref}"):
-            attrs = engine.sdk.api.inspect_image(ref)
-    except EngineError as exc:
-        if isinstance(exc.__cause__, docker.errors.NotFound):
-            return None
-        raise
+    attrs = inspect_image_document(engine, ref=ref)
+    if attrs is None:
+        return None
     return ImageInfo(
         id=str(attrs["Id"]),
         repo_tags=tuple(attrs.get("RepoTags") or ()),
@@ -239,13 +239,11 @@ def rename_container(engine: Engine, *, ref: str, new_name: str) -> None:
 
 def remove_container(engine: Engine, *, ref: str) -> None:
     """Remove a container (forcefully); its named and anonymous volumes stay."""
-    try:
-        with translate_errors(f"removing {ref}"):
-            engine.sdk.api.remove_container(ref, force=True, v=False)
-    except EngineError as exc:
-        if isinstance(exc.__cause__, docker.errors.NotFound):
-            return
-        raise
+    with (
+        contextlib.suppress(ContainerNotFound),
+        translate_errors(f"removing {ref}", not_found=ContainerNotFound),
+    ):
+        engine.sdk.api.remove_container(ref, force=True, v=False)
 
 
 def remove_image_if_unused(engine: Engine, *, image_id: str) -> bool:
@@ -379,7 +377,7 @@ def _binds_with_anonymous_volumes(
 
 def endpoints_for_create(container: ContainerInfo) -> dict[str, dict[str, Any]]:
     """Networks with aliases and static addresses, without the runtime-only fields."""
-    mode = str((container.attrs.get("HostConfig") or {}).get("NetworkMode") or "")
+    mode = container.network_mode
     if mode in ("host", "none") or mode.startswith("container:"):
         return {}
     networks = (container.attrs.get("NetworkSettings") or {}).get("Networks") or {}

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import docker.errors
-
 from dockyard.engine._client import Engine, translate_errors
-from dockyard.errors import DigestMismatch, EngineError, ImageNotFound
+from dockyard.engine._models import ImageInspect, parse_model
+from dockyard.errors import DigestMismatch, ImageNotFound
 
 __all__ = [
     "LayerStore",
@@ -33,6 +32,7 @@ __all__ = [
     "chain_ids",
     "find_base_image",
     "inspect_image",
+    "inspect_image_document",
     "local_layer_store",
     "stream_saved_image",
 ]
@@ -40,28 +40,31 @@ __all__ = [
 _CHUNK = 1 << 20
 
 
-def inspect_image(engine: Engine, *, ref: str) -> dict[str, Any] | None:
-    """The ``docker image inspect`` document of ``ref``; None when the engine has no such image."""
+def inspect_image(engine: Engine, *, ref: str) -> ImageInspect | None:
+    """The engine's inspect of ``ref``, typed; None when the engine has no such image."""
+    document = inspect_image_document(engine, ref=ref)
+    if document is None:
+        return None
+    return parse_model(ImageInspect, document, what=f"inspecting image {ref}")
+
+
+def inspect_image_document(engine: Engine, *, ref: str) -> dict[str, Any] | None:
+    """The raw inspect document, for the engine package's own use (recreating containers needs
+    the image's whole default config); None when the engine has no such image."""
     try:
-        with translate_errors(f"inspecting image {ref}"):
+        with translate_errors(f"inspecting image {ref}", not_found=ImageNotFound):
             attrs: dict[str, Any] = engine.sdk.api.inspect_image(ref)
-    except EngineError as exc:
-        if isinstance(exc.__cause__, docker.errors.NotFound):
-            return None
-        raise
+    except ImageNotFound:
+        return None
     return attrs
 
 
 def stream_saved_image(engine: Engine, *, ref: str) -> Iterator[bytes]:
     """The ``docker save`` tar of ``ref`` as chunks, straight from the API (never on disk)."""
-    try:
-        with translate_errors(f"saving image {ref}"):
-            chunks = engine.sdk.api.get_image(ref, chunk_size=_CHUNK)
-            yield from chunks
-    except EngineError as exc:
-        if isinstance(exc.__cause__, docker.errors.NotFound):
-            raise ImageNotFound(f"no image {ref} in the engine") from exc
-        raise
+    missing = f"no image {ref} in the engine"
+    with translate_errors(f"saving image {ref}", not_found=ImageNotFound, missing=missing):
+        chunks = engine.sdk.api.get_image(ref, chunk_size=_CHUNK)
+        yield from chunks
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,8 @@ def find_base_image(engine: Engine, *, diff_ids: list[str]) -> tuple[str, list[s
         tags = [t for t in summary.get("RepoTags") or [] if t != "<none>:<none>"]
         if not tags:
             continue
-        attrs = inspect_image(engine, ref=str(summary["Id"]))
-        layers = [str(d) for d in ((attrs or {}).get("RootFS") or {}).get("Layers") or []]
+        image = inspect_image(engine, ref=str(summary["Id"]))
+        layers = image.diff_ids if image is not None else []
         if not layers or len(layers) >= len(diff_ids) or diff_ids[: len(layers)] != layers:
             continue
         if best is None or len(layers) > len(best[1]):

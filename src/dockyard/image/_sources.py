@@ -22,6 +22,7 @@ from typing import Any
 
 from dockyard.engine import (
     Engine,
+    ImageInspect,
     find_base_image,
     inspect_image,
     local_containerd_store,
@@ -81,14 +82,13 @@ def load_from_archive(path: Path) -> ImageData:
 
 
 def load_from_engine(engine: Engine, *, ref: str, cache: LayerCache) -> ImageData:
-    attrs = inspect_image(engine, ref=ref)
-    if attrs is None:
+    image = inspect_image(engine, ref=ref)
+    if image is None:
         raise ImageNotFound(f"no image {ref} in the engine; pull or build it, or use --source")
     store = local_layer_store(engine)
     if store is not None:
-        diff_ids = [str(d) for d in (attrs.get("RootFS") or {}).get("Layers") or []]
         try:
-            stored = store.read(image_id=str(attrs["Id"]), diff_ids=diff_ids)
+            stored = store.read(image_id=image.id, diff_ids=image.diff_ids)
         except OSError:
             stored = None
         if stored is not None:
@@ -108,29 +108,24 @@ def load_from_engine(engine: Engine, *, ref: str, cache: LayerCache) -> ImageDat
                 reader="engine layer store (tar-split metadata)",
                 verified="config sha256 equals the image id; each layer's chain id and diff id",
             )
-    from_snapshots = _from_containerd_store(engine, ref=ref, attrs=attrs, cache=cache)
+    from_snapshots = _from_containerd_store(engine, ref=ref, image=image, cache=cache)
     if from_snapshots is not None:
         return from_snapshots
     data = read_archive(ChunkReader(stream_saved_image(engine, ref=ref)), name=ref)  # type: ignore[arg-type]
     data.source = "engine"
-    data.image_id = str(attrs["Id"])
+    data.image_id = image.id
     data.reader = "engine API (docker save, streamed)"
     return data
 
 
 def _from_containerd_store(
-    engine: Engine, *, ref: str, attrs: dict[str, Any], cache: LayerCache
+    engine: Engine, *, ref: str, image: ImageInspect, cache: LayerCache
 ) -> ImageData | None:
     """The image read from the containerd store's snapshots, or None when it cannot be."""
     store = local_containerd_store(engine)
     if store is None:
         return None
-    platform = (
-        str(attrs.get("Os") or ""),
-        str(attrs.get("Architecture") or ""),
-        str(attrs.get("Variant") or ""),
-    )
-    stored = store.read(image_id=str(attrs["Id"]), platform=platform)
+    stored = store.read(image_id=image.id, platform=image.platform)
     if stored is None:
         return None
     layers = _in_order(
@@ -254,10 +249,8 @@ def _from_registry_as_a_guess(
 
 def engine_diff_ids(engine: Engine, *, ref: str) -> list[str] | None:
     """The layer diff ids of an image the engine has (a base image), or None."""
-    attrs = inspect_image(engine, ref=ref)
-    if attrs is None:
-        return None
-    return [str(d) for d in (attrs.get("RootFS") or {}).get("Layers") or []]
+    image = inspect_image(engine, ref=ref)
+    return image.diff_ids if image is not None else None
 
 
 def guess_base_image(engine: Engine, *, diff_ids: list[str]) -> tuple[str, list[str]] | None:

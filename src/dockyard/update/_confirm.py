@@ -27,8 +27,7 @@ def confirm_container(
             info = find_container(engine, ref=ref)
         except ContainerNotFound:
             return "the new container disappeared"
-        state = info.attrs.get("State") or {}
-        restarts = int(info.attrs.get("RestartCount") or 0)
+        restarts = info.restart_count
         elapsed = time.monotonic() - started
         if info.status != "running" or restarts:
             return _not_running(info.status, info.exit_code, restarts)
@@ -36,7 +35,8 @@ def confirm_container(
             if info.health == "healthy":
                 return None
             if info.health == "unhealthy":
-                return f"the new container is unhealthy{_last_probe(state)}"
+                probe = f": {info.last_probe}" if info.last_probe else ""
+                return f"the new container is unhealthy{probe}"
             if elapsed >= health_timeout:
                 return f"the new container was not healthy within {health_timeout:g}s"
         elif elapsed >= confirm_seconds:
@@ -48,15 +48,3 @@ def _not_running(status: str, exit_code: int, restarts: int) -> str:
     if restarts and status in ("running", "restarting"):
         return f"the new container restarted {restarts} time(s) (exit code {exit_code})"
     return f"the new container is {status} (exit code {exit_code})"
-
-
-def _last_probe(state: dict[str, object]) -> str:
-    health = state.get("Health")
-    if not isinstance(health, dict):
-        return ""
-    log = health.get("Log") or []
-    if not isinstance(log, list) or not log:
-        return ""
-    last = log[-1]
-    output = str(last.get("Output", "")).strip().splitlines() if isinstance(last, dict) else []
-    return f": {output[-1][:200]}" if output else ""

@@ -26,11 +26,10 @@ def dependencies(container: ContainerInfo, *, all_containers: Sequence[Container
     """Names of the containers ``container`` depends on (only those that exist)."""
     by_id = {c.id: c.name for c in all_containers}
     names = {c.name for c in all_containers}
-    host = container.attrs.get("HostConfig") or {}
     found: set[str] = set()
-    for link in host.get("Links") or []:
-        found.add(str(link).split(":", 1)[0].strip("/"))
-    mode = str(host.get("NetworkMode") or "")
+    for link in container.links:
+        found.add(link.split(":", 1)[0].strip("/"))
+    mode = container.network_mode
     if mode.startswith("container:"):
         target = mode.split(":", 1)[1]
         found.add(by_id.get(target, target))

@@ -181,8 +181,8 @@ class Replacement:
         journal.done(step)
 
     def _stop_timeout(self) -> int:
-        configured = (self.container.attrs.get("Config") or {}).get("StopTimeout")
-        return int(configured) if configured is not None else self.settings.timeout
+        configured = self.container.stop_timeout
+        return configured if configured is not None else self.settings.timeout
 
 
 def roll_back(

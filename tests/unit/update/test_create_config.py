@@ -111,9 +111,9 @@ def test_links_networks_and_anonymous_volumes() -> None:
 
 
 def test_network_mode_of_another_container_follows_its_name() -> None:
-    container = _container()
-    container.attrs["HostConfig"]["NetworkMode"] = "container:" + "f" * 64
-    config = _config(container)
+    attrs = dict(_container().attrs)
+    attrs["HostConfig"] = {**attrs["HostConfig"], "NetworkMode": "container:" + "f" * 64}
+    config = _config(ContainerInfo.from_attrs(attrs))
     assert config["HostConfig"]["NetworkMode"] == "container:db"
     assert config["NetworkingConfig"]["EndpointsConfig"] == {}
 
