@@ -307,7 +307,11 @@ def _error_text(message: Mapping[str, Any]) -> str:
     return str(message.get("error", "unknown build error"))
 
 
-_PARSE_ERROR = re.compile(r"dockerfile parse error line (?P<line>\d+): (?P<message>.*)", re.I)
+# BuildKit's words: "... parse error line 2: ..." (Engine 20.10), "... parse error on line 2: ..."
+# (Engine 28)
+_PARSE_ERROR = re.compile(
+    r"dockerfile parse error (?:on )?line (?P<line>\d+): (?P<message>.*)", re.I
+)
 
 
 def _failure(error: str, *, where: str, tail: list[str]) -> BuildError | DockerfileError:
