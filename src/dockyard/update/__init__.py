@@ -11,11 +11,21 @@ from typing import TYPE_CHECKING
 
 from dockyard._lazy import lazy_attributes
 from dockyard.update._check import Backoff, CheckResult, DigestSource, RemoteDigest
+from dockyard.update._confirm import Verdict, judge_new_container
 from dockyard.update._cycle import Watcher, WatchSettings
-from dockyard.update._handoff import TAKEOVER_SECONDS, take_over
+from dockyard.update._handoff import TAKEOVER_SECONDS, hand_over, take_over
 from dockyard.update._journal import default_state_dir
+from dockyard.update._ops import ContainerOps, EngineContainers
+from dockyard.update._plan import (
+    JournalFacts,
+    RecoveryAction,
+    RecoveryDecision,
+    ReplacementPlan,
+    Step,
+    decide_recovery,
+)
 from dockyard.update._recover import Recovered, recover
-from dockyard.update._replace import ReplaceSettings, temporary_name
+from dockyard.update._replace import Outcome, Replacement, ReplaceSettings, temporary_name
 from dockyard.update._report import ContainerResult, CycleReport, Status
 from dockyard.update._select import Selection
 from dockyard.update._self import own_container_id
@@ -38,21 +48,34 @@ __all__ = [
     "TAKEOVER_SECONDS",
     "Backoff",
     "CheckResult",
+    "ContainerOps",
     "ContainerResult",
     "CycleReport",
     "DigestSource",
+    "EngineContainers",
+    "JournalFacts",
     "Notifier",
+    "Outcome",
     "Recovered",
+    "RecoveryAction",
+    "RecoveryDecision",
     "RegistryDigestSource",
     "RemoteDigest",
     "ReplaceSettings",
+    "Replacement",
+    "ReplacementPlan",
     "Schedule",
     "Selection",
     "Status",
+    "Step",
+    "Verdict",
     "WatchLoop",
     "WatchSettings",
     "Watcher",
+    "decide_recovery",
     "default_state_dir",
+    "hand_over",
+    "judge_new_container",
     "own_container_id",
     "recover",
     "take_over",

@@ -31,6 +31,7 @@ from dockyard.update._check import Backoff, CheckResult, DigestSource, check_ref
 from dockyard.update._handoff import hand_over
 from dockyard.update._hooks import SKIP_UPDATE, run_hook
 from dockyard.update._labels import label_bool, label_value
+from dockyard.update._ops import EngineContainers
 from dockyard.update._order import dependency_levels, dependents_of, in_dependency_order
 from dockyard.update._replace import Outcome, Replacement, ReplaceSettings
 from dockyard.update._report import ContainerResult, CycleReport, Status
@@ -316,7 +317,7 @@ class Watcher:
         )
         start = container.running or self.settings.selection.revive_stopped
         return Replacement(
-            engine=self.engine,
+            containers=EngineContainers(self.engine),
             state_dir=self.settings.state_dir,
             container=container,
             config=config,
@@ -378,7 +379,7 @@ class Watcher:
         if replacement is None:
             return None
         reason = hand_over(replacement)
-        self._failed_handovers[str(replacement.plan["new_image_id"])] = reason
+        self._failed_handovers[replacement.plan.new_image_id] = reason
         return reason
 
 

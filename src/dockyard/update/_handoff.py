@@ -15,18 +15,12 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
 
-from dockyard.engine import (
-    Engine,
-    create_container,
-    find_container,
-    remove_container,
-    rename_container,
-    start_container,
-)
+from dockyard.engine import Engine
 from dockyard.errors import ContainerNotFound, DockyardError
 from dockyard.update._journal import Journal, JournalEntry, open_journals
+from dockyard.update._ops import ContainerOps, EngineContainers
+from dockyard.update._plan import Step
 from dockyard.update._replace import Replacement, roll_back
 
 __all__ = ["TAKEOVER_SECONDS", "await_takeover", "hand_over", "successor_of", "take_over"]
@@ -43,42 +37,41 @@ def hand_over(replacement: Replacement, *, takeover_seconds: float = TAKEOVER_SE
     Returns only when the hand-over failed: the reason, with this container back under its
     name. On success the successor removes this container, and this process with it.
     """
-    plan = replacement.plan
-    plan["self_update"] = True
-    journal = Journal(state_dir=replacement.state_dir, plan=plan)
-    engine, name = replacement.engine, str(plan["name"])
+    plan = replacement.plan.model_copy(update={"self_update": True})
+    journal = Journal(state_dir=replacement.state_dir, plan=plan.to_journal())
+    containers, name = replacement.containers, plan.name
     new_id: str | None = None
     try:
-        journal.intent("rename")
-        rename_container(engine, ref=str(plan["old_id"]), new_name=str(plan["temp_name"]))
-        journal.done("rename")
-        journal.intent("create")
-        new_id = create_container(engine, name=name, config=plan["config"])
-        journal.done("create", new_id=new_id)
-        journal.intent("start")
-        start_container(engine, ref=new_id)
-        journal.done("handoff", new_id=new_id)
+        journal.intent(Step.RENAME)
+        containers.rename(plan.old_id, plan.temp_name)
+        journal.done(Step.RENAME)
+        journal.intent(Step.CREATE)
+        new_id = containers.create(name, plan.config)
+        journal.done(Step.CREATE, new_id=new_id)
+        journal.intent(Step.START)
+        containers.start(new_id)
+        journal.done(Step.HANDOFF, new_id=new_id)
         log.warning("%s: started the new dockyard container %s", name, new_id[:12])
-        reason = await_takeover(engine, new_id=new_id, seconds=takeover_seconds)
+        reason = await_takeover(containers, new_id=new_id, seconds=takeover_seconds)
     except DockyardError as exc:
         reason = str(exc)
     log.error("%s: self-update failed: %s; rolling back", name, reason)
     try:
-        roll_back(engine, journal=journal, plan=plan, new_id=new_id, creation_unknown=True)
+        roll_back(containers, journal=journal, plan=plan, new_id=new_id, creation_unknown=True)
     except DockyardError as exc:
         journal.close(remove=False)
         return f"self-update failed: {reason}; rollback failed too: {exc}"
-    journal.done("rolled_back", reason=reason)
+    journal.done(Step.ROLLED_BACK, reason=reason)
     journal.close(remove=True)
     return f"self-update failed, kept the running dockyard: {reason}"
 
 
-def await_takeover(engine: Engine, *, new_id: str, seconds: float) -> str:
+def await_takeover(containers: ContainerOps, *, new_id: str, seconds: float) -> str:
     """Wait for the successor to remove this container; why it did not, when it did not."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            new = find_container(engine, ref=new_id)
+            new = containers.find(new_id)
         except ContainerNotFound:
             return "the new dockyard container disappeared"
         if new.status != "running":
@@ -92,19 +85,19 @@ def await_takeover(engine: Engine, *, new_id: str, seconds: float) -> str:
 
 def successor_of(entry: JournalEntry, own_id: str | None) -> bool:
     """Is this process's container the new one of ``entry``'s self-update?"""
-    created = entry.done("create")
+    created = entry.done(Step.CREATE)
     return bool(
         own_id and entry.plan.get("self_update") and created and created.get("new_id") == own_id
     )
 
 
-def take_over(engine: Engine, *, state_dir: Path, own_id: str | None) -> list[str]:
+def take_over(engine: Engine | ContainerOps, *, state_dir: Path, own_id: str | None) -> list[str]:
     """As the successor of a self-update, remove the old dockyard container (ending its
     process, which frees the state directory's lock). The names of those taken over."""
+    containers = EngineContainers(engine) if isinstance(engine, Engine) else engine
     taken: list[str] = []
     for entry in open_journals(state_dir):
         if successor_of(entry, own_id):
-            plan: dict[str, Any] = entry.plan
-            remove_container(engine, ref=str(plan["old_id"]))
-            taken.append(str(plan.get("name")))
+            containers.remove(str(entry.plan.get("old_id")))
+            taken.append(str(entry.plan.get("name")))
     return taken
