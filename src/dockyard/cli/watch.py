@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from dockyard.cli._app import Application
-from dockyard.errors import UsageError
+from dockyard.errors import UpdateError, UsageError
 
 __all__ = ["command"]
 
@@ -200,30 +200,14 @@ def command(app: Application, /, names: tuple[str, ...], **options: Any) -> None
     if app.verbosity == 0:
         log.setLevel(logging.INFO)  # what watch does, for a person reading its log
     settings = _settings(app, names, options)
-    from dockyard.engine import Engine
-    from dockyard.update import (
-        TAKEOVER_SECONDS,
-        RegistryDigestSource,
-        Watcher,
-        recover,
-        take_over,
-    )
+    from dockyard.update import started_watcher
 
-    with ExitStack() as stack:
-        engine = stack.enter_context(Engine())
-        engine.ping()
-        taken = take_over(engine, state_dir=settings.state_dir, own_id=settings.own_id)
-        for name in taken:
-            app.say(f"{name}: took over from the old dockyard container")
-        _lock_state_dir(stack, settings.state_dir, wait=TAKEOVER_SECONDS if taken else 0)
-        for item in recover(engine, state_dir=settings.state_dir, own_id=settings.own_id):
-            if item.action != "taken_over":
-                app.say(f"recovered {item.name}: interrupted at {item.step}, {item.action}")
-        source = RegistryDigestSource(environ=app.environ, timeout=options["registry_timeout"])
-        stack.callback(source.close)
-        watcher = Watcher(
-            engine=engine, source=source, settings=settings, auth_for=source.pull_auth
-        )
+    with started_watcher(
+        settings=settings,
+        environ=app.environ,
+        registry_timeout=options["registry_timeout"],
+        say=app.say,
+    ) as watcher:
         if options["run_once"]:
             _run_once(app, watcher, options)
         else:
@@ -273,27 +257,6 @@ def _settings(app: Application, names: tuple[str, ...], options: dict[str, Any])
     )
 
 
-def _lock_state_dir(stack: ExitStack, state_dir: Path, *, wait: float) -> None:
-    """One watcher per state directory: two would replay each other's journals. After a
-    take-over, wait a while: the old dockyard ends as its container is removed."""
-    import fcntl
-    import time
-
-    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle = stack.enter_context((state_dir / "lock").open("w"))
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError as exc:
-            if time.monotonic() >= deadline:
-                raise UsageError(
-                    f"another dockyard watch uses {state_dir}; stop it or pass another --state-dir"
-                ) from exc
-        time.sleep(0.2)
-
-
 def _run_once(app: Application, watcher: Any, options: dict[str, Any]) -> None:
     from dockyard.update import Notifier
 
@@ -305,7 +268,7 @@ def _run_once(app: Application, watcher: Any, options: dict[str, Any]) -> None:
     failed_handover = watcher.finish_handover()  # returns only when it failed
     if failed_handover is not None:
         app.say(failed_handover)
-        raise click.exceptions.Exit(11)
+        raise click.exceptions.Exit(UpdateError.exit_code)
     if report.exit_code:
         raise click.exceptions.Exit(report.exit_code)
 

@@ -29,6 +29,7 @@ from dockyard.update._replace import Outcome, Replacement, ReplaceSettings, temp
 from dockyard.update._report import ContainerResult, CycleReport, Status
 from dockyard.update._select import Selection
 from dockyard.update._self import own_container_id
+from dockyard.update._start import lock_state_dir, started_watcher
 
 if TYPE_CHECKING:
     from dockyard.update._loop import WatchLoop
@@ -76,8 +77,10 @@ __all__ = [
     "default_state_dir",
     "hand_over",
     "judge_new_container",
+    "lock_state_dir",
     "own_container_id",
     "recover",
+    "started_watcher",
     "take_over",
     "temporary_name",
 ]

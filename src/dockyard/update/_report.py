@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from dockyard.errors import RegistryError, UpdateError
+
 __all__ = ["ContainerResult", "CycleReport", "Status"]
 
 
@@ -83,5 +85,5 @@ class CycleReport:
         """0 all good; 11 an update or rollback failed; 5 only checks failed (nothing touched)."""
         failed = [r for r in self.results if r.status is Status.FAILED]
         if any(not r.check_failed for r in failed):
-            return 11
-        return 5 if failed else 0
+            return UpdateError.exit_code
+        return RegistryError.exit_code if failed else 0
