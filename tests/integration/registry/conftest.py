@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import jwt
@@ -163,6 +163,28 @@ def token_server() -> Iterator[TokenServer]:
             status, body = server.answer(
                 authorization=self.headers.get("Authorization", ""), query=path.query
             )
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_POST(self) -> None:
+            """The OAuth2 form login containerd's resolver (Engine 28) sends instead of GET:
+            ``grant_type=password`` with username, password and space-separated scopes."""
+            length = int(self.headers.get("Content-Length") or 0)
+            form = parse_qs(self.rfile.read(length).decode())
+            credentials = f"{form.get('username', [''])[0]}:{form.get('password', [''])[0]}"
+            authorization = ""
+            if form.get("grant_type") == ["password"]:
+                authorization = "Basic " + base64.b64encode(credentials.encode()).decode()
+            scopes = " ".join(form.get("scope", [])).split()
+            status, body = server.answer(
+                authorization=authorization, query=urlencode({"scope": scopes}, doseq=True)
+            )
+            if status == 200:
+                body = {"access_token": body["token"], "expires_in": body["expires_in"]}
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
