@@ -50,6 +50,7 @@ class Finding:
     message: str = field(compare=False)
     column: int = field(default=1, compare=False)
     end_line: int | None = field(default=None, compare=False)
+    url: str | None = field(default=None, compare=False)  # the rule's documentation page
 
 
 @dataclass(frozen=True)

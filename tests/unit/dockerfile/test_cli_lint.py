@@ -80,7 +80,7 @@ def test_bad_option_values_are_usage_errors(tmp_path: Path, option: list[str]) -
 
 def test_config_file_option(tmp_path: Path) -> None:
     config = tmp_path / "lint.yaml"
-    config.write_text("ignored: [DL3006, DL4000, DY001, DY007]\n")
+    config.write_text("ignored: [DL3006, DL4000, DY001, DY007, MaintainerDeprecated]\n")
     code, out, _ = run(["-c", str(config), "--no-shellcheck", "Dockerfile"], cwd=tmp_path)
     assert (code, out) == (0, "")
 

@@ -97,6 +97,7 @@ from dockyard.dockerfile.rules._base import (
     iter_instructions,
     shell_of,
 )
+from dockyard.dockerfile.rules.buildkit import BUILDKIT_RULES
 
 __all__ = [
     "ALL_RULES",
@@ -192,6 +193,8 @@ ALL_RULES: list[Rule] = [
     dy006.rule,
     dy007.rule,
     dy008.rule,
+    # BuildKit's build checks (their codes are the check names)
+    *BUILDKIT_RULES,
 ]
 
 

@@ -71,6 +71,7 @@ class Rule:
     code: ClassVar[str] = ""
     severity: ClassVar[Severity] = Severity.INFO
     message: ClassVar[str] = ""
+    url: ClassVar[str | None] = None  # the rule's documentation page, carried by its findings
 
     def check(self, df: Dockerfile, ctx: LintContext) -> Iterable[Finding]:
         raise NotImplementedError
@@ -92,6 +93,7 @@ class Rule:
             message=message or self.message,
             column=column,
             end_line=end_line,
+            url=self.url,
         )
 
     def __repr__(self) -> str:

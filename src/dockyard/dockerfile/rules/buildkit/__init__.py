@@ -1,0 +1,60 @@
+"""BuildKit's build checks (``docker build --check``), one module per check, named as BuildKit
+names them; their codes are the check names, a namespace of their own beside DL, DY and SC.
+
+``InvalidBaseImagePlatform`` is not here: it compares the platform of the pulled base image with
+the build's, which needs the image. ``CopyIgnoredFile`` reads the ``.dockerignore`` of the build
+context, which a linter given only a Dockerfile does not have (see
+``docs/lint-buildkit-checks.md``).
+"""
+
+from __future__ import annotations
+
+from dockyard.dockerfile.rules._base import Rule
+from dockyard.dockerfile.rules.buildkit import (
+    consistent_instruction_casing,
+    duplicate_stage_name,
+    expose_invalid_format,
+    expose_proto_casing,
+    from_as_casing,
+    from_platform_flag_const_disallowed,
+    invalid_default_arg_in_from,
+    json_args_recommended,
+    legacy_key_value_format,
+    maintainer_deprecated,
+    multiple_instructions_disallowed,
+    no_empty_continuation,
+    redundant_target_platform,
+    reserved_stage_name,
+    secrets_used_in_arg_or_env,
+    stage_name_casing,
+    undefined_arg_in_from,
+    undefined_var,
+    workdir_relative_path,
+)
+
+__all__ = ["BUILDKIT_RULES", "CHECK_NAMES"]
+
+# In the order of BuildKit's rule set (frontend/dockerfile/linter/ruleset.go).
+BUILDKIT_RULES: list[Rule] = [
+    stage_name_casing.rule,
+    from_as_casing.rule,
+    no_empty_continuation.rule,
+    consistent_instruction_casing.rule,
+    duplicate_stage_name.rule,
+    reserved_stage_name.rule,
+    json_args_recommended.rule,
+    maintainer_deprecated.rule,
+    undefined_arg_in_from.rule,
+    workdir_relative_path.rule,
+    undefined_var.rule,
+    multiple_instructions_disallowed.rule,
+    legacy_key_value_format.rule,
+    redundant_target_platform.rule,
+    secrets_used_in_arg_or_env.rule,
+    invalid_default_arg_in_from.rule,
+    from_platform_flag_const_disallowed.rule,
+    expose_proto_casing.rule,
+    expose_invalid_format.rule,
+]
+
+CHECK_NAMES = frozenset(rule.code for rule in BUILDKIT_RULES)
