@@ -78,8 +78,30 @@ def lint_sources(
         for script, finding in run.results():
             owners[id(script)].findings.append(finding)
     for result in results:
+        if result.dockerfile is not None:
+            result.findings = _apply_check_directive(result.dockerfile, result.findings)
         result.findings = _settle(result, pragmas.get(id(result)), settings)
     return results
+
+
+def _apply_check_directive(df: Dockerfile, findings: list[Finding]) -> list[Finding]:
+    """BuildKit's ``# check=`` directive: skipped checks go, ``error=true`` makes the rest
+    errors. DL, DY and SC findings are not BuildKit's and are left alone."""
+    from dataclasses import replace
+
+    from dockyard.dockerfile._pragmas import read_check_directive
+    from dockyard.dockerfile.rules.buildkit import CHECK_NAMES
+
+    directive = read_check_directive(df)
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.code in CHECK_NAMES:
+            if directive.skips(finding.code):
+                continue
+            if directive.error:
+                finding = replace(finding, severity=Severity.ERROR)
+        kept.append(finding)
+    return kept
 
 
 def _parse_one(path: str, text: str) -> FileResult:

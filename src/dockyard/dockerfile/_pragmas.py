@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from dockyard.dockerfile._model import Dockerfile
 
-__all__ = ["Pragmas", "read_pragmas"]
+__all__ = ["CheckDirective", "Pragmas", "read_check_directive", "read_pragmas"]
 
 _CODES = r"([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)\s*(?:#.*)?$"
 _IGNORE = re.compile(r"^(?:hadolint|dockyard)[ \t]+ignore[ \t]*=[ \t]*" + _CODES)
@@ -76,3 +76,37 @@ def read_pragmas(df: Dockerfile) -> Pragmas:
     pragmas.stage_keys = sorted(stage_marks)
     pragmas.stage_sets = [stage_marks[key] for key in pragmas.stage_keys]
     return pragmas
+
+
+@dataclass(frozen=True)
+class CheckDirective:
+    """BuildKit's ``# check=skip=A,B;error=true`` parser directive (``skip=all`` skips every
+    check); it applies to BuildKit's checks only."""
+
+    skip_all: bool = False
+    skip: frozenset[str] = frozenset()
+    error: bool = False
+
+    def skips(self, name: str) -> bool:
+        return self.skip_all or name in self.skip
+
+
+def read_check_directive(df: Dockerfile) -> CheckDirective:
+    """The ``check`` directive of ``df``; an invalid one is ignored, as BuildKit ignores it."""
+    value = df.directives.get("check", "").split(" ")[0].strip()
+    skip_all, skip, error = False, frozenset[str](), False
+    for part in value.split(";", 2) if value else []:
+        key, sep, text = part.partition("=")
+        key, text = key.strip(), text.strip()
+        if not sep:
+            return CheckDirective()
+        if key == "skip":
+            skip_all = text == "all"
+            skip = frozenset() if skip_all else frozenset(t.strip() for t in text.split(","))
+        elif key == "error":
+            if text.lower() not in ("1", "t", "true", "0", "f", "false"):
+                return CheckDirective()
+            error = text.lower() in ("1", "t", "true")
+        elif key != "experimental":
+            return CheckDirective()
+    return CheckDirective(skip_all=skip_all, skip=skip, error=error)

@@ -1,4 +1,5 @@
-"""hadolint's JSON: one array of ``{code, column, file, level, line, message}`` for all files."""
+"""hadolint's JSON: one array of ``{code, column, file, level, line, message}`` for all files;
+a finding with a documentation page (BuildKit's checks) also has ``url``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def render(results: Sequence[FileResult], *, color: bool = False) -> str:
             "level": f.severity.label,
             "line": f.line,
             "message": f.message,
+            **({"url": f.url} if f.url else {}),
         }
         for result in results
         for f in result.findings
