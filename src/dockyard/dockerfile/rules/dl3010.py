@@ -3,6 +3,7 @@ layer forever; ``ADD`` unpacks local archives in one step and one layer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from dockyard.dockerfile._model import Instruction
@@ -15,6 +16,18 @@ __all__ = ["rule"]
 _UNPACKERS = frozenset(
     {"unzip", "gunzip", "bunzip2", "unlzma", "unxz", "zgz", "uncompress", "zcat", "gzcat"}
 )
+
+
+# A COPY's paths as written (quotes kept, backslashes too): hadolint reads the source paths
+# without BuildKit's escape processing, so ``build\foo\bar.tar.gz`` keeps its Windows
+# separators and its basename is ``bar.tar.gz``, not ``buildfoobar.tar.gz``.
+_RAW_WORD = re.compile(r"""(?:"[^"]*"|'[^']*'|[^\s"'])+""")
+
+
+def _raw_words(instruction: Instruction) -> list[str]:
+    if instruction.json_args is not None:
+        return list(instruction.json_args)
+    return _RAW_WORD.findall(instruction.arguments)
 
 
 def _basename(path: str) -> str:
@@ -36,7 +49,7 @@ def _extracts(command: Command, archive: str) -> bool:
 
 
 def _copied_archives(instruction: Instruction) -> set[tuple[int, str]]:
-    words = instruction.json_args if instruction.json_args is not None else instruction.words
+    words = _raw_words(instruction)
     if not words:
         return set()
     if _is_archive(words[-1]):

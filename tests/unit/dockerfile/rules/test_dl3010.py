@@ -19,6 +19,30 @@ CASES = [
         ("FROM debian:12\nCOPY build.zip.gz /opt/\nRUN gunzip /opt/build.zip.gz\n"),
         [2],
     ),
+    (
+        "catches: Windows paths, the archive extracted where it was copied",
+        (
+            'FROM debian:12\nCOPY build\\foo\\bar.tar.gz "C:\\Program Files\\Foo"\n'
+            'RUN tar -xf "C:\\Program Files\\Foo\\bar.tar.gz"\n'
+        ),
+        [2],
+    ),
+    (
+        "catches: Windows paths, the archive renamed by its target",
+        (
+            'FROM debian:12\nCOPY build\\foo\\bar.tar.gz "C:\\Program Files\\foo.tar.gz"\n'
+            "RUN tar -xf foo.tar.gz\n"
+        ),
+        [2],
+    ),
+    (
+        "catches not: Windows source path read with escapes removed",
+        (
+            'FROM debian:12\nCOPY build\\foo\\bar.tar.gz "C:\\Program Files\\Foo"\n'
+            "RUN tar -xf buildfoobar.tar.gz\n"
+        ),
+        [],
+    ),
     ("catches not: ADD app.tar.gz /opt/", ("FROM debian:12\nADD app.tar.gz /opt/\n"), []),
     ("catches not: COPY app.tar.gz /tmp/", ("FROM debian:12\nCOPY app.tar.gz /tmp/\n"), []),
     (
