@@ -97,6 +97,20 @@ class _File:
         return page
 
 
+def _leaf_elements(page: memoryview, count: int) -> Iterator[tuple[memoryview, memoryview, bool]]:
+    """(key, value, is_bucket) of a leaf page's elements, as views into the page."""
+    for index in range(count):
+        at = _PAGE_HEADER.size + index * _LEAF_ELEMENT.size
+        flags, pos, key_size, value_size = _LEAF_ELEMENT.unpack_from(page, at)
+        key_at = at + pos
+        value_at = key_at + key_size
+        yield (
+            page[key_at:value_at],
+            page[value_at : value_at + value_size],
+            bool(flags & _BUCKET_LEAF),
+        )
+
+
 @dataclass(frozen=True)
 class BoltBucket:
     """One bucket: its keys, values and nested buckets, read on demand."""
@@ -105,23 +119,20 @@ class BoltBucket:
     _root: int  # page id, 0 when inline
     _inline: memoryview | None = None
 
+    def _root_page(self) -> memoryview:
+        return self._inline if self._inline is not None else self._file.page(self._root)
+
     def items(self) -> Iterator[tuple[bytes, bytes, bool]]:
         """(key, value, is_bucket) in key order."""
-        page = self._inline if self._inline is not None else self._file.page(self._root)
-        yield from self._walk(page, depth=0)
+        yield from self._walk(self._root_page(), depth=0)
 
     def _walk(self, page: memoryview, *, depth: int) -> Iterator[tuple[bytes, bytes, bool]]:
         if depth > 64:
             raise BoltError("bucket tree deeper than 64 levels: the file is corrupt")
         _, flags, count, _ = _PAGE_HEADER.unpack_from(page, 0)
         if flags & _LEAF:
-            for index in range(count):
-                at = _PAGE_HEADER.size + index * _LEAF_ELEMENT.size
-                element_flags, pos, key_size, value_size = _LEAF_ELEMENT.unpack_from(page, at)
-                key_at = at + pos
-                key = bytes(page[key_at : key_at + key_size])
-                value = bytes(page[key_at + key_size : key_at + key_size + value_size])
-                yield key, value, bool(element_flags & _BUCKET_LEAF)
+            for key, value, is_bucket in _leaf_elements(page, count):
+                yield bytes(key), bytes(value), is_bucket
         elif flags & _BRANCH:
             for index in range(count):
                 at = _PAGE_HEADER.size + index * _BRANCH_ELEMENT.size
@@ -132,17 +143,13 @@ class BoltBucket:
 
     def _find(self, key: bytes) -> tuple[bytes, bool] | None:
         """(value, is_bucket) of ``key``: down the branch pages by key, then through one leaf."""
-        page = self._inline if self._inline is not None else self._file.page(self._root)
+        page = self._root_page()
         for _ in range(64):
             _, flags, count, _ = _PAGE_HEADER.unpack_from(page, 0)
             if flags & _LEAF:
-                for index in range(count):
-                    at = _PAGE_HEADER.size + index * _LEAF_ELEMENT.size
-                    element_flags, pos, key_size, value_size = _LEAF_ELEMENT.unpack_from(page, at)
-                    key_at = at + pos
-                    if page[key_at : key_at + key_size] == key:
-                        value = bytes(page[key_at + key_size : key_at + key_size + value_size])
-                        return value, bool(element_flags & _BUCKET_LEAF)
+                for name, value, is_bucket in _leaf_elements(page, count):
+                    if name == key:
+                        return bytes(value), is_bucket
                 return None
             if not flags & _BRANCH:
                 raise BoltError(f"page flags {flags:#x} where a branch or leaf page was expected")
