@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from dockyard.engine._bolt import BoltBucket, BoltError, open_bolt
-from dockyard.engine._client import Engine, translate_errors
-from dockyard.engine._images import chain_ids
+from dockyard.engine._client import Engine
+from dockyard.engine._images import chain_ids, local_storage_facts
 from dockyard.errors import DigestMismatch
 
 __all__ = ["ContainerdStore", "SnapshotImage", "local_containerd_store"]
@@ -245,13 +245,9 @@ def local_containerd_store(engine: Engine) -> ContainerdStore | None:
     dockerd's own containerd keeps its root in ``<DockerRootDir>/containerd/daemon``; a system
     containerd (Docker's packages) in ``/var/lib/containerd``; ``DOCKYARD_CONTAINERD_ROOT`` names
     another. The first that holds containerd's metadata is used; the digests decide the rest."""
-    if os.environ.get("DOCKYARD_ENGINE_LAYER_STORE", "").lower() in ("0", "off", "false", "no"):
+    info = local_storage_facts(engine)
+    if info is None:
         return None
-    host = os.environ.get("DOCKER_HOST", "")
-    if (host and not host.startswith("unix://")) or engine.facts.product != "docker":
-        return None
-    with translate_errors("reading the engine's storage facts"):
-        info = engine.sdk.info()
     status = {str(pair[0]): str(pair[1]) for pair in info.get("DriverStatus") or [] if pair}
     if status.get("driver-type") != _SNAPSHOTTER_TYPE or info.get("Driver") != "overlayfs":
         return None

@@ -120,18 +120,26 @@ def chain_ids(diff_ids: list[str]) -> list[str]:
     return chains
 
 
-def local_layer_store(engine: Engine) -> LayerStore | None:
-    """The engine's layer store if this process can read it; None for remote engines or Podman,
-    or when ``DOCKYARD_ENGINE_LAYER_STORE=off`` asks for the streamed ``docker save`` instead."""
+def local_storage_facts(engine: Engine) -> dict[str, Any] | None:
+    """``docker info`` of a local Docker engine whose storage this process may read directly;
+    None for a remote ``DOCKER_HOST``, Podman, or when ``DOCKYARD_ENGINE_LAYER_STORE=off`` asks
+    for the streamed ``docker save`` instead."""
     if os.environ.get("DOCKYARD_ENGINE_LAYER_STORE", "").lower() in ("0", "off", "false", "no"):
         return None
     host = os.environ.get("DOCKER_HOST", "")
-    if host and not host.startswith("unix://"):
-        return None
-    if engine.facts.product != "docker":
+    if (host and not host.startswith("unix://")) or engine.facts.product != "docker":
         return None
     with translate_errors("reading the engine's storage facts"):
-        info = engine.sdk.info()
+        info: dict[str, Any] = engine.sdk.info()
+    return info
+
+
+def local_layer_store(engine: Engine) -> LayerStore | None:
+    """The engine's layer store if this process can read it; None for remote engines or Podman,
+    or when ``DOCKYARD_ENGINE_LAYER_STORE=off`` asks for the streamed ``docker save`` instead."""
+    info = local_storage_facts(engine)
+    if info is None:
+        return None
     root = Path(str(info.get("DockerRootDir", ""))) / "image" / str(info.get("Driver", ""))
     layerdb = root / "layerdb" / "sha256"
     if not (layerdb.is_dir() and os.access(layerdb, os.R_OK | os.X_OK)):
