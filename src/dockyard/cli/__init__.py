@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("dockyard.cli.build", "Clone a git repository, build its Dockerfile, tag and push."),
     "demo": ("dockyard.cli.demo", "Create a sample repository, build it and push it locally."),
     "lint": ("dockyard.cli.lint", "Check Dockerfiles against hadolint's and dockyard's rules."),
+    "lsp": ("dockyard.cli.lsp", "Serve lint findings, fixes and rule help to an editor (LSP)."),
     "inspect": ("dockyard.cli.inspect", "Show an image's layers, history and wasted space."),
     "compare": ("dockyard.cli.compare", "Compare two images layer by layer."),
     "optimize": ("dockyard.cli.optimize", "Apply the safe fixes, build before/after, prove it."),
