@@ -32,7 +32,7 @@ from dockyard.dockerfile.rules.buildkit import (
     workdir_relative_path,
 )
 
-__all__ = ["BUILDKIT_RULES", "CHECK_NAMES"]
+__all__ = ["ALL_CHECK_NAMES", "BUILDKIT_RULES", "CHECK_NAMES"]
 
 # In the order of BuildKit's rule set (frontend/dockerfile/linter/ruleset.go).
 BUILDKIT_RULES: list[Rule] = [
@@ -58,3 +58,10 @@ BUILDKIT_RULES: list[Rule] = [
 ]
 
 CHECK_NAMES = frozenset(rule.code for rule in BUILDKIT_RULES)
+
+# Every check of BuildKit's rule set, those dockyard cannot run included.
+ALL_CHECK_NAMES = CHECK_NAMES | {
+    "CopyIgnoredFile",
+    "InvalidBaseImagePlatform",
+    "InvalidDefinitionDescription",
+}

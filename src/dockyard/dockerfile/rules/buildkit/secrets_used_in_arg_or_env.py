@@ -1,7 +1,8 @@
 """SecretsUsedInArgOrEnv: an ``ARG`` or ``ENV`` whose name says it holds a secret (``*_TOKEN``,
 ``PASSWORD``...) ends up in the image's history or config; use a secret mount. Names are matched
 by BuildKit's word lists; global ``ARG``s (before the first ``FROM``) are not checked, as in
-BuildKit."""
+BuildKit. The allow-list is that of the frontend Engine 28.5 runs (BuildKit v0.25: ``public``
+only; ``file`` and ``version`` were added in v0.28, so ``DOCKER_AUTH_VERSION`` is reported)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ _SECRET_WORDS = (
     "apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd",
     "secret", "token",
 )  # fmt: skip
-_ALLOWED_WORDS = ("public", "file", "version")
+_ALLOWED_WORDS = ("public",)
 _SECRET = re.compile(r"(?i)(?:_|^)(?:" + "|".join(_SECRET_WORDS) + r")(?:_|$)")
 _ALLOWED = re.compile(r"(?i)(?:_|^)(?:" + "|".join(_ALLOWED_WORDS) + r")(?:_|$)")
 
