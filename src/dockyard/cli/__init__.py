@@ -37,6 +37,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Commands that never log: their start-up (one file in an editor or a pre-commit hook) skips
+# importing and configuring logging.
+_SILENT_COMMANDS = frozenset({"lint"})
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use, so ``dockyard lint`` starts fast."""
 
@@ -68,7 +73,9 @@ def _available(module: str) -> bool:
 @click.pass_context
 def cli(ctx: click.Context, verbose: int) -> None:
     """dockyard: from git push to a small, non-root, up-to-date running container."""
-    ctx.obj = Application(verbosity=verbose)
+    ctx.obj = Application(
+        verbosity=verbose, configure_logging=ctx.invoked_subcommand not in _SILENT_COMMANDS
+    )
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from dataclasses import dataclass, field
@@ -26,8 +25,14 @@ class Application:
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    # False for commands that never log (``lint``): their start-up skips importing logging.
+    configure_logging: bool = True
 
     def __post_init__(self) -> None:
+        if not self.configure_logging:
+            return
+        import logging
+
         level = logging.WARNING - 10 * self.verbosity
         logging.basicConfig(
             level=max(level, logging.DEBUG),

@@ -14,7 +14,6 @@ hadolint's environment variables (``HADOLINT_IGNORE``, ``HADOLINT_FAILURE_THRESH
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -156,6 +155,8 @@ def _read(path: Path) -> Mapping[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read lint config {path}: {exc.strerror}") from exc
+    import tomllib  # only when a TOML config exists: most runs read none
+
     try:
         if path.suffix == ".toml":
             data: Any = tomllib.loads(text)

@@ -64,14 +64,13 @@ def lint_sources(
             pragmas[id(result)] = read_pragmas(result.dockerfile)
         results.append(result)
     shellcheck = _start_shellcheck(results, pragmas) if settings.shellcheck else None
-    if rules is None:
-        from dockyard.dockerfile.rules import ALL_RULES  # imported while ShellCheck works
+    from dockyard.dockerfile.rules import rules_for  # imported while ShellCheck works
 
-        rules = ALL_RULES
-    active = [r for r in rules if r.code not in settings.ignored]
     for result in results:
         if result.dockerfile is not None:
             ctx = settings.context(path=result.path)
+            chosen = rules if rules is not None else rules_for(result.dockerfile)
+            active = [r for r in chosen if r.code not in settings.ignored]
             result.findings += [f for rule in active for f in rule.check(result.dockerfile, ctx)]
     if shellcheck is not None:
         run, owners = shellcheck

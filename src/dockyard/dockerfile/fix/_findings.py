@@ -50,10 +50,10 @@ _CODES = frozenset(
 
 
 def lint_flags(text: str, *, config: LintConfig | None = None) -> dict[str, set[int]]:
-    from dockyard.dockerfile.rules import ALL_RULES
+    from dockyard.dockerfile.rules import all_rules
 
     settings = replace(config or LintConfig(), shellcheck=False)
-    rules = [rule for rule in ALL_RULES if rule.code in _CODES]
+    rules = [rule for rule in all_rules() if rule.code in _CODES]
     result = lint_text(text, config=settings, rules=rules)
     flagged: dict[str, set[int]] = {}
     for finding in result.findings:

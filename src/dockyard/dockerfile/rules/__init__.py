@@ -1,93 +1,22 @@
-"""The rule registry: every rule dockyard runs, imported explicitly, in code order.
+"""The rule registry: every rule dockyard runs, named explicitly, in code order.
 
-Adding a rule means importing its module here and adding ``<module>.rule`` to ``ALL_RULES``
-(see :mod:`dockyard.dockerfile.rules._base` for the whole recipe). No discovery, no plugins: this
-list is the single place that says what ``dockyard lint`` checks.
+Adding a rule means adding its module to ``_RULES`` (see :mod:`dockyard.dockerfile.rules._base` for
+the whole recipe). No discovery, no plugins: this table is the single place that says what
+``dockyard lint`` checks.
+
+Each entry may name trigger words: a rule with triggers can only report on a file that holds one
+of them (``DL3008`` needs ``apt-get``), so :func:`rules_for` imports it only for such files. Most
+files use one package manager, so one file in an editor or a pre-commit hook loads a fraction of
+the rules. The words are looked up, lower-cased, in the file's text and in its instructions as
+the parser joined them (continuation lines, JSON strings); the rule tests check that every case a
+rule catches holds one of its triggers.
 """
 
 from __future__ import annotations
 
-from dockyard.dockerfile.rules import (
-    dl1001,
-    dl3000,
-    dl3001,
-    dl3002,
-    dl3003,
-    dl3004,
-    dl3006,
-    dl3007,
-    dl3008,
-    dl3009,
-    dl3010,
-    dl3011,
-    dl3012,
-    dl3013,
-    dl3014,
-    dl3015,
-    dl3016,
-    dl3018,
-    dl3019,
-    dl3020,
-    dl3021,
-    dl3022,
-    dl3023,
-    dl3024,
-    dl3025,
-    dl3026,
-    dl3027,
-    dl3028,
-    dl3029,
-    dl3030,
-    dl3032,
-    dl3033,
-    dl3034,
-    dl3035,
-    dl3036,
-    dl3037,
-    dl3038,
-    dl3040,
-    dl3041,
-    dl3042,
-    dl3043,
-    dl3044,
-    dl3045,
-    dl3046,
-    dl3047,
-    dl3048,
-    dl3049,
-    dl3050,
-    dl3051,
-    dl3052,
-    dl3053,
-    dl3054,
-    dl3055,
-    dl3056,
-    dl3057,
-    dl3058,
-    dl3059,
-    dl3060,
-    dl3061,
-    dl3062,
-    dl3063,
-    dl3064,
-    dl3065,
-    dl3066,
-    dl3067,
-    dl4000,
-    dl4001,
-    dl4003,
-    dl4004,
-    dl4005,
-    dl4006,
-    dy001,
-    dy002,
-    dy003,
-    dy004,
-    dy005,
-    dy006,
-    dy007,
-    dy008,
-)
+import importlib
+from typing import TYPE_CHECKING
+
 from dockyard.dockerfile.rules._base import (
     Finding,
     InstructionRule,
@@ -97,7 +26,9 @@ from dockyard.dockerfile.rules._base import (
     iter_instructions,
     shell_of,
 )
-from dockyard.dockerfile.rules.buildkit import BUILDKIT_RULES
+
+if TYPE_CHECKING:
+    from dockyard.dockerfile._model import Dockerfile
 
 __all__ = [
     "ALL_RULES",
@@ -106,97 +37,147 @@ __all__ = [
     "LintContext",
     "Rule",
     "Severity",
+    "all_rules",
     "iter_instructions",
     "rule_codes",
+    "rules_for",
     "shell_of",
 ]
 
-# hadolint's rules (DL), then dockyard's own (DY).
-ALL_RULES: list[Rule] = [
-    dl1001.rule,
-    dl3000.rule,
-    dl3001.rule,
-    dl3002.rule,
-    dl3003.rule,
-    dl3004.rule,
-    dl3006.rule,
-    dl3007.rule,
-    dl3008.rule,
-    dl3009.rule,
-    dl3010.rule,
-    dl3011.rule,
-    dl3012.rule,
-    dl3013.rule,
-    dl3014.rule,
-    dl3015.rule,
-    dl3016.rule,
-    dl3018.rule,
-    dl3019.rule,
-    dl3020.rule,
-    dl3021.rule,
-    dl3022.rule,
-    dl3023.rule,
-    dl3024.rule,
-    dl3025.rule,
-    dl3026.rule,
-    dl3027.rule,
-    dl3028.rule,
-    dl3029.rule,
-    dl3030.rule,
-    dl3032.rule,
-    dl3033.rule,
-    dl3034.rule,
-    dl3035.rule,
-    dl3036.rule,
-    dl3037.rule,
-    dl3038.rule,
-    dl3040.rule,
-    dl3041.rule,
-    dl3042.rule,
-    dl3043.rule,
-    dl3044.rule,
-    dl3045.rule,
-    dl3046.rule,
-    dl3047.rule,
-    dl3048.rule,
-    dl3049.rule,
-    dl3050.rule,
-    dl3051.rule,
-    dl3052.rule,
-    dl3053.rule,
-    dl3054.rule,
-    dl3055.rule,
-    dl3056.rule,
-    dl3057.rule,
-    dl3058.rule,
-    dl3059.rule,
-    dl3060.rule,
-    dl3061.rule,
-    dl3062.rule,
-    dl3063.rule,
-    dl3064.rule,
-    dl3065.rule,
-    dl3066.rule,
-    dl3067.rule,
-    dl4000.rule,
-    dl4001.rule,
-    dl4003.rule,
-    dl4004.rule,
-    dl4005.rule,
-    dl4006.rule,
+# hadolint's rules (DL), then dockyard's own (DY): (module, trigger words; () = every file).
+# BuildKit's build checks follow them, from :mod:`dockyard.dockerfile.rules.buildkit`.
+_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dl1001", ("ignore",)),
+    ("dl3000", ()),
+    ("dl3001", ()),
+    ("dl3002", ()),
+    ("dl3003", ()),
+    ("dl3004", ("sudo",)),
+    ("dl3006", ()),
+    ("dl3007", ()),
+    ("dl3008", ("apt-get",)),
+    ("dl3009", ("apt-get",)),
+    ("dl3010", ()),
+    ("dl3011", ("expose",)),
+    ("dl3012", ("healthcheck",)),
+    ("dl3013", ("pip",)),
+    ("dl3014", ("apt-get",)),
+    ("dl3015", ("apt-get",)),
+    ("dl3016", ("npm",)),
+    ("dl3018", ("apk",)),
+    ("dl3019", ("apk",)),
+    ("dl3020", ("add",)),
+    ("dl3021", ()),
+    ("dl3022", ()),
+    ("dl3023", ()),
+    ("dl3024", ()),
+    ("dl3025", ()),
+    ("dl3026", ()),
+    ("dl3027", ("apt",)),
+    ("dl3028", ("gem",)),
+    ("dl3029", ("platform",)),
+    ("dl3030", ("yum",)),
+    ("dl3032", ("yum",)),
+    ("dl3033", ("yum",)),
+    ("dl3034", ("zypper",)),
+    ("dl3035", ("zypper",)),
+    ("dl3036", ("zypper",)),
+    ("dl3037", ("zypper",)),
+    ("dl3038", ("dnf",)),
+    ("dl3040", ("dnf",)),
+    ("dl3041", ("dnf",)),
+    ("dl3042", ("pip",)),
+    ("dl3043", ("onbuild",)),
+    ("dl3044", ("env",)),
+    ("dl3045", ()),
+    ("dl3046", ("useradd",)),
+    ("dl3047", ("wget",)),
+    ("dl3048", ("label",)),
+    ("dl3049", ()),
+    ("dl3050", ("label",)),
+    ("dl3051", ("label",)),
+    ("dl3052", ("label",)),
+    ("dl3053", ("label",)),
+    ("dl3054", ("label",)),
+    ("dl3055", ("label",)),
+    ("dl3056", ("label",)),
+    ("dl3057", ()),
+    ("dl3058", ("label",)),
+    ("dl3059", ()),
+    ("dl3060", ("yarn",)),
+    ("dl3061", ()),
+    ("dl3062", ()),
+    ("dl3063", ()),
+    ("dl3064", ("arg", "env")),
+    ("dl3065", ("platform",)),
+    ("dl3066", ()),
+    ("dl3067", ()),
+    ("dl4000", ("maintainer",)),
+    ("dl4001", ("wget",)),
+    ("dl4003", ("cmd",)),
+    ("dl4004", ("entrypoint",)),
+    ("dl4005", ()),
+    ("dl4006", ("|",)),
     # dockyard's own rules
-    dy001.rule,
-    dy002.rule,
-    dy003.rule,
-    dy004.rule,
-    dy005.rule,
-    dy006.rule,
-    dy007.rule,
-    dy008.rule,
-    # BuildKit's build checks (their codes are the check names)
-    *BUILDKIT_RULES,
-]
+    ("dy001", ()),
+    ("dy002", ("apt", "apk")),
+    ("dy003", ("curl", "wget")),
+    ("dy004", ("apt",)),
+    ("dy005", ()),
+    ("dy006", ()),
+    ("dy007", ()),
+    ("dy008", ()),
+)
+_loaded: dict[str, Rule] = {}
+
+
+def _rule(module: str) -> Rule:
+    rule = _loaded.get(module)
+    if rule is None:
+        rule = importlib.import_module(f"{__name__}.{module}").rule
+        _loaded[module] = rule
+    return rule
+
+
+def _buildkit_rules() -> list[Rule]:
+    from dockyard.dockerfile.rules.buildkit import BUILDKIT_RULES
+
+    return list(BUILDKIT_RULES)
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, in code order (DL, DY, then BuildKit's checks)."""
+    return [_rule(module) for module, _ in _RULES] + _buildkit_rules()
+
+
+def trigger_text(df: Dockerfile) -> str:
+    """What trigger words are looked up in: the text, plus each instruction as parsed."""
+    parts = [df.text]
+    for instruction in df.instructions:
+        for each in (instruction, instruction.onbuild):
+            if each is not None:
+                parts.append(each.arguments)
+                parts.extend(each.json_args or ())
+    return "\n".join(parts).lower()
+
+
+def rules_for(df: Dockerfile) -> list[Rule]:
+    """The rules that can report on ``df``: those without triggers, and those with one of
+    their trigger words in it; imported on first use, in code order."""
+    text = trigger_text(df)
+    chosen = [
+        _rule(module)
+        for module, triggers in _RULES
+        if not triggers or any(word in text for word in triggers)
+    ]
+    return chosen + _buildkit_rules()
 
 
 def rule_codes() -> list[str]:
-    return [rule.code for rule in ALL_RULES]
+    return [rule.code for rule in all_rules()]
+
+
+def __getattr__(name: str) -> list[Rule]:
+    if name == "ALL_RULES":  # every rule, imported on first use (PEP 562)
+        return all_rules()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

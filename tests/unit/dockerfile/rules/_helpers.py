@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dockyard.dockerfile import parse
-from dockyard.dockerfile.rules import LintContext, Rule
+from dockyard.dockerfile.rules import LintContext, Rule, rules_for
 
 __all__ = ["assert_catches", "findings_of"]
 
@@ -11,8 +11,12 @@ __all__ = ["assert_catches", "findings_of"]
 def findings_of(rule: Rule, text: str, *, ctx: LintContext | None = None) -> list[int]:
     """Sorted lines of the findings ``rule`` reports on ``text`` (only its own code)."""
     context = ctx or LintContext()
-    found = rule.check(parse(text, path=context.path), context)
-    return sorted(f.line for f in found if f.code == rule.code)
+    df = parse(text, path=context.path)
+    lines = sorted(f.line for f in rule.check(df, context) if f.code == rule.code)
+    if lines:  # the registry's trigger words must never hide a rule from a file it reports on
+        chosen = {r.code for r in rules_for(df)}
+        assert rule.code in chosen, f"{rule.code} reports on a file without its trigger:\n{text}"
+    return lines
 
 
 def assert_catches(

@@ -1,0 +1,50 @@
+"""The registry's trigger words only skip rules that cannot report: linting with the chosen rules
+gives exactly the findings of linting with every rule, on every file of the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dockyard.dockerfile import LintConfig, lint_text, parse
+from dockyard.dockerfile.rules import all_rules, rules_for
+
+CORPUS = Path(__file__).resolve().parents[3].parent / "shared/corpus/dockerfiles"
+CONFIG = LintConfig(shellcheck=False)
+
+
+def corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        pytest.fail(f"{CORPUS} is missing: the corpus is part of the test environment")
+    return sorted(CORPUS.iterdir())
+
+
+def test_chosen_rules_find_what_every_rule_finds_on_the_corpus() -> None:
+    every = all_rules()
+    skipped = 0
+    for path in corpus_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        chosen = lint_text(text, path=path.name, config=CONFIG)
+        full = lint_text(text, path=path.name, config=CONFIG, rules=every)
+        assert chosen.findings == full.findings, path.name
+        if chosen.dockerfile is not None:
+            skipped += len(every) - len(rules_for(chosen.dockerfile))
+    assert skipped > 0  # the triggers do skip rules, or this test proves nothing
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("FROM debian\nRUN apt-get install -y curl\n", {"DL3008", "DL3015"}, {"DL3018"}),
+        ("FROM alpine\nRUN apk add curl\n", {"DL3018", "DL3019"}, {"DL3008", "DL3033"}),
+        # a word split by a line continuation is found as the parser joined it
+        ("FROM debian\nRUN apt-\\\nget install curl\n", {"DL3008"}, set()),
+        # and in an ONBUILD trigger, and in a JSON string with an escape
+        ('FROM debian\nONBUILD RUN ["\\u0061pk", "add", "x"]\n', {"DL3018"}, set()),
+    ],
+)
+def test_rules_for_chooses_by_trigger_words(text: str, present: set[str], absent: set[str]) -> None:
+    codes = {rule.code for rule in rules_for(parse(text))}
+    assert present <= codes
+    assert not absent & codes
