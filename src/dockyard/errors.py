@@ -12,6 +12,7 @@ so nothing above ``engine/``, ``registry/`` or ``build/`` ever sees a foreign ex
     |   +-- EngineUnavailable           exit 3   no engine answers at DOCKER_HOST
     |   +-- ImageNotFound               exit 4   no such image in the engine
     |   +-- ContainerNotFound           exit 4   no such container
+    |   +-- ServiceNotFound             exit 4   no such Swarm service
     +-- RegistryError                   exit 5   an OCI registry
     |   +-- RegistryUnavailable         exit 5   unreachable, timed out, 5xx, garbage
     |   +-- AuthenticationError         exit 6   credentials missing or refused
@@ -44,6 +45,7 @@ __all__ = [
     "ManifestNotFound",
     "RegistryError",
     "RegistryUnavailable",
+    "ServiceNotFound",
     "SourceError",
     "UpdateError",
     "UsageError",
@@ -84,6 +86,10 @@ class ImageNotFound(EngineError):
 
 
 class ContainerNotFound(EngineError):
+    exit_code = 4
+
+
+class ServiceNotFound(EngineError):
     exit_code = 4
 
 

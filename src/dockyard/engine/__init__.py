@@ -46,8 +46,24 @@ from dockyard.engine._images import (
     stream_saved_image,
 )
 from dockyard.engine._models import ContainerInspect, ImageInspect
+from dockyard.engine._nodes import ManagerStatus, NodeInspect, list_nodes
 from dockyard.engine._push import PushResult, classify_push_error, push_tag
+from dockyard.engine._services import (
+    EndpointSpec,
+    PortConfig,
+    ServiceInspect,
+    ServiceSpec,
+    ServiceUpdate,
+    ServiceUpdateConfig,
+    UpdateStatus,
+    inspect_service,
+    list_services,
+    rollback_service,
+    update_service_image,
+)
 from dockyard.engine._smoke import SmokeRun, run_smoke
+from dockyard.engine._swarm import ObjectVersion, SwarmInfo, is_swarm_manager, swarm_info
+from dockyard.engine._tasks import TaskInspect, TaskStatus, list_tasks
 
 __all__ = [
     "BuildEvent",
@@ -56,16 +72,29 @@ __all__ = [
     "ContainerInfo",
     "ContainerInspect",
     "ContainerdStore",
+    "EndpointSpec",
     "Engine",
     "EngineFacts",
     "ExecResult",
     "ImageInfo",
     "ImageInspect",
     "LayerStore",
+    "ManagerStatus",
+    "NodeInspect",
+    "ObjectVersion",
+    "PortConfig",
     "PushResult",
+    "ServiceInspect",
+    "ServiceSpec",
+    "ServiceUpdate",
+    "ServiceUpdateConfig",
     "SmokeRun",
     "SnapshotImage",
     "StoredImage",
+    "SwarmInfo",
+    "TaskInspect",
+    "TaskStatus",
+    "UpdateStatus",
     "build_image",
     "buildkit_available",
     "chain_ids",
@@ -80,7 +109,12 @@ __all__ = [
     "image_labels",
     "image_size",
     "inspect_image",
+    "inspect_service",
+    "is_swarm_manager",
     "list_containers",
+    "list_nodes",
+    "list_services",
+    "list_tasks",
     "local_containerd_store",
     "local_layer_store",
     "pull_by_digest",
@@ -90,12 +124,15 @@ __all__ = [
     "remove_image",
     "remove_image_if_unused",
     "rename_container",
+    "rollback_service",
     "run_image_once",
     "run_smoke",
     "start_container",
     "stop_container",
     "stream_saved_image",
+    "swarm_info",
     "tag_image",
     "translate_errors",
+    "update_service_image",
     "write_context_tar",
 ]
