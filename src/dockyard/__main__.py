@@ -1,3 +1,3 @@
-from dockyard.cli import main
+from dockyard._start import main
 
 main()

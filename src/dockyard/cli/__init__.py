@@ -8,6 +8,7 @@ documented exit code. Anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import os
@@ -37,8 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-# Commands that never log: their start-up (one file in an editor or a pre-commit hook) skips
-# importing and configuring logging.
+# Short commands that never log: their start-up (one file in an editor or a pre-commit hook) skips
+# importing and configuring logging, and they run with the collector off (see dockyard._start).
 _SILENT_COMMANDS = frozenset({"lint"})
 
 
@@ -73,9 +74,10 @@ def _available(module: str) -> bool:
 @click.pass_context
 def cli(ctx: click.Context, verbose: int) -> None:
     """dockyard: from git push to a small, non-root, up-to-date running container."""
-    ctx.obj = Application(
-        verbosity=verbose, configure_logging=ctx.invoked_subcommand not in _SILENT_COMMANDS
-    )
+    short = ctx.invoked_subcommand in _SILENT_COMMANDS
+    if not short:
+        gc.enable()  # off during start-up (dockyard._start); long-running commands need it
+    ctx.obj = Application(verbosity=verbose, configure_logging=not short)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -84,20 +86,26 @@ def main(argv: list[str] | None = None) -> NoReturn:
         # As a container's init, SIGTERM (`docker stop`) would be ignored until SIGKILL:
         # treat it as an interrupt. `watch` installs its own, gentler handler.
         signal.signal(signal.SIGTERM, signal.default_int_handler)
+    sys.exit(_run(argv))
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         result = cli.main(args=argv, prog_name="dockyard", standalone_mode=False)
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.Abort:
         click.echo("dockyard: aborted", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as exc:
         exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
     except DockyardError as exc:
         click.echo(f"dockyard: error: {redact(str(exc))}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
         click.echo("dockyard: interrupted", err=True)
-        sys.exit(130)
-    sys.exit(result if isinstance(result, int) else 0)
+        return 130
+    finally:
+        gc.freeze()  # the process ends now: interpreter shutdown need not sweep these objects
+    return result if isinstance(result, int) else 0
