@@ -145,6 +145,8 @@ def _start_shellcheck(
 
 
 def _settle(result: FileResult, pragmas: Pragmas | None, settings: LintConfig) -> list[Finding]:
+    if result.dockerfile is None:  # a file that does not parse fails: say why, whatever is ignored
+        return result.findings
     kept: list[Finding] = []
     seen: set[tuple[int, str, str]] = set()
     for finding in result.findings:

@@ -80,6 +80,16 @@ def test_parse_error_is_a_dl1000_finding_and_fails_the_run() -> None:
     assert exit_code(results, LintConfig(no_fail=True)) == 0
 
 
+@pytest.mark.parametrize("text", ["", "# only a comment\n\n", "FROM a\nFROBNICATE x\n"])
+def test_a_file_that_does_not_parse_is_reported_even_with_dl1000_ignored(text: str) -> None:
+    # docker build refuses an empty Dockerfile too ("file with no instructions"): dockyard says
+    # so where hadolint is silent, and never fails a run without saying why.
+    config = LintConfig(shellcheck=False, ignored=frozenset({"DL1000"}))
+    result = lint_text(text, config=config, rules=RULES)
+    assert [f.code for f in result.findings] == ["DL1000"]
+    assert exit_code([result], config) == 1
+
+
 @pytest.mark.parametrize(
     ("threshold", "expected"),
     [
