@@ -2,9 +2,10 @@
 names them; their codes are the check names, a namespace of their own beside DL, DY and SC.
 
 ``InvalidBaseImagePlatform`` is not here: it compares the platform of the pulled base image with
-the build's, which needs the image. ``CopyIgnoredFile`` reads the ``.dockerignore`` of the build
-context, which a linter given only a Dockerfile does not have (see
-``docs/lint-buildkit-checks.md``).
+the build's, which needs the image. ``CopyIgnoredFile`` reads the ``.dockerignore`` beside the
+linted file, taking its directory as the build context; it and ``InvalidDefinitionDescription``
+are experimental in the frontend Engine 28.5 runs, reported only when ``# check=experimental=``
+names them (see ``docs/lint-buildkit-checks.md``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 from dockyard.dockerfile.rules._base import Rule
 from dockyard.dockerfile.rules.buildkit import (
     consistent_instruction_casing,
+    copy_ignored_file,
     duplicate_stage_name,
     expose_invalid_format,
     expose_proto_casing,
     from_as_casing,
     from_platform_flag_const_disallowed,
     invalid_default_arg_in_from,
+    invalid_definition_description,
     json_args_recommended,
     legacy_key_value_format,
     maintainer_deprecated,
@@ -53,6 +56,8 @@ BUILDKIT_RULES: list[Rule] = [
     secrets_used_in_arg_or_env.rule,
     invalid_default_arg_in_from.rule,
     from_platform_flag_const_disallowed.rule,
+    copy_ignored_file.rule,
+    invalid_definition_description.rule,
     expose_proto_casing.rule,
     expose_invalid_format.rule,
 ]

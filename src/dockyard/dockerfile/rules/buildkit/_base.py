@@ -29,6 +29,7 @@ __all__ = [
     "StageState",
     "env_words",
     "expand_or_none",
+    "experimental_enabled",
     "global_args",
     "kebab",
     "platform_args",
@@ -55,6 +56,22 @@ class BuildKitRule(Rule):
         super().__init_subclass__(**kwargs)
         if cls.code and "url" not in cls.__dict__:
             cls.url = f"https://docs.docker.com/go/dockerfile/rule/{kebab(cls.code)}/"
+
+
+def experimental_enabled(df: Dockerfile, name: str) -> bool:
+    """Whether ``# check=experimental=NAME[,...]`` (or ``experimental=all``) turns the
+    experimental check ``name`` on, read as BuildKit reads the directive; an invalid directive
+    turns nothing on."""
+    value = df.directives.get("check", "").split(" ")[0].strip()
+    enabled: set[str] = set()
+    for part in value.split(";", 2) if value else []:
+        key, sep, text = part.partition("=")
+        if not sep or key.strip() not in ("skip", "experimental", "error"):
+            return False
+        if key.strip() == "experimental":
+            text = text.strip()
+            enabled = {"*"} if text == "all" else {t.strip() for t in text.split(",")}
+    return "*" in enabled or name in enabled
 
 
 def platform_args() -> dict[str, str]:
