@@ -68,6 +68,13 @@ from dockyard.errors import DockerfileError  # noqa: E402
 
 Hit = tuple[str, int]
 _SYNTAX = re.compile(r"^#[ \t]*syntax[ \t]*=.*$", re.IGNORECASE | re.MULTILINE)
+# A case file may ask for build arguments (BuildKit's own tests pass some): "# bench: build-arg
+# NAME=VALUE". dockyard does not see them: the checks concerned look at defaults only.
+_BUILD_ARG = re.compile(r"^#[ \t]*bench:[ \t]*build-arg[ \t]+(\w+)=(\S*)[ \t]*$", re.MULTILINE)
+
+
+def build_args(text: str) -> dict[str, str]:
+    return dict(_BUILD_ARG.findall(text))
 
 
 @dataclass
@@ -88,9 +95,10 @@ class Outcome:
     error: str = ""
 
 
-def image_names(df: Dockerfile) -> set[str]:
+def image_names(df: Dockerfile, overrides: dict[str, str]) -> set[str]:
     """The images a check run resolves: bases, ``--from`` images, ``--mount`` ``from=`` images."""
     args, _ = global_args(df)
+    args.update(overrides)
     stages = {s.name.lower() for s in df.stages if s.name}
     names: set[str] = set()
 
@@ -124,7 +132,8 @@ def tag_images(cases: Iterable[Case]) -> list[str]:
     names: set[str] = set()
     for case in cases:
         try:
-            names |= image_names(parse(case.dockerfile.read_text(errors="replace")))
+            text = case.dockerfile.read_text(errors="replace")
+            names |= image_names(parse(text), build_args(text))
         except DockerfileError:
             continue
     existing = subprocess.run(
@@ -144,9 +153,14 @@ def tag_images(cases: Iterable[Case]) -> list[str]:
     return failed
 
 
-def buildx_check(dockerfile: Path, context: Path) -> tuple[set[Hit] | None, str]:
+def buildx_check(
+    dockerfile: Path, context: Path, args: dict[str, str]
+) -> tuple[set[Hit] | None, str]:
     """BuildKit's findings for one file, or None and why there are none to compare."""
-    argv = [BUILDX, "build", "--call=check,format=json", "-f", str(dockerfile), str(context)]
+    argv = [BUILDX, "build", "--call=check,format=json", "-f", str(dockerfile)]
+    for name, value in args.items():
+        argv += ["--build-arg", f"{name}={value}"]
+    argv.append(str(context))
     run = subprocess.run(argv, env=ENV, capture_output=True, text=True, timeout=300)
     try:
         data = json.loads(run.stdout)
@@ -163,8 +177,9 @@ def buildx_check(dockerfile: Path, context: Path) -> tuple[set[Hit] | None, str]
 
 def reference(case: Case) -> tuple[set[Hit] | None, str]:
     text = case.dockerfile.read_text(errors="replace")
+    args = build_args(text)
     if case.context is not None and not _SYNTAX.search(text):
-        return buildx_check(case.dockerfile, case.context)
+        return buildx_check(case.dockerfile, case.context, args)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if case.context is not None:
@@ -173,7 +188,7 @@ def reference(case: Case) -> tuple[set[Hit] | None, str]:
             (workdir / ".dockerignore").write_text("")
         dockerfile = workdir / "Dockerfile"
         dockerfile.write_text(_SYNTAX.sub("# escape=\\\\", text, count=1))
-        return buildx_check(dockerfile, workdir)
+        return buildx_check(dockerfile, workdir, args)
 
 
 def ours(case: Case) -> set[Hit]:

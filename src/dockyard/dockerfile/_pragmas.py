@@ -88,7 +88,11 @@ class CheckDirective:
     error: bool = False
 
     def skips(self, name: str) -> bool:
-        return self.skip_all or name in self.skip
+        """Experimental checks are never skipped: as in BuildKit, only ``experimental=`` turns
+        them on or off (the checks read that themselves)."""
+        from dockyard.dockerfile.rules.buildkit import EXPERIMENTAL_CHECKS
+
+        return name not in EXPERIMENTAL_CHECKS and (self.skip_all or name in self.skip)
 
 
 def read_check_directive(df: Dockerfile) -> CheckDirective:

@@ -137,3 +137,12 @@ def test_invalid_definition_description_good_comments_and_resets() -> None:
 def test_invalid_definition_description_is_experimental() -> None:
     text = DESCRIPTIONS.split("\n", 1)[1]
     assert _hits(text, "InvalidDefinitionDescription") == []
+
+
+def test_skip_all_does_not_skip_an_enabled_experimental_check(tmp_path: Path) -> None:
+    text = "# check=skip=all;experimental=CopyIgnoredFile\nFROM scratch\nCOPY a /\nMAINTAINER x\n"
+    path = _context(tmp_path, text, "a\n")
+    found = lint_text(text, path=path, config=LintConfig(shellcheck=False)).findings
+    from dockyard.dockerfile.rules.buildkit import CHECK_NAMES
+
+    assert [(f.line, f.code) for f in found if f.code in CHECK_NAMES] == [(3, "CopyIgnoredFile")]

@@ -35,7 +35,7 @@ from dockyard.dockerfile.rules.buildkit import (
     workdir_relative_path,
 )
 
-__all__ = ["ALL_CHECK_NAMES", "BUILDKIT_RULES", "CHECK_NAMES"]
+__all__ = ["ALL_CHECK_NAMES", "BUILDKIT_RULES", "CHECK_NAMES", "EXPERIMENTAL_CHECKS"]
 
 # In the order of BuildKit's rule set (frontend/dockerfile/linter/ruleset.go).
 BUILDKIT_RULES: list[Rule] = [
@@ -63,6 +63,10 @@ BUILDKIT_RULES: list[Rule] = [
 ]
 
 CHECK_NAMES = frozenset(rule.code for rule in BUILDKIT_RULES)
+# Off unless `# check=experimental=` names them; `skip=` does not apply to them (BuildKit v0.25).
+EXPERIMENTAL_CHECKS = frozenset(
+    rule.code for rule in BUILDKIT_RULES if getattr(rule, "experimental", False)
+)
 
 # Every check of BuildKit's rule set, those dockyard cannot run included.
 ALL_CHECK_NAMES = CHECK_NAMES | {

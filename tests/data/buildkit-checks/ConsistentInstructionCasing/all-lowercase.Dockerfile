@@ -1,0 +1,3 @@
+from local/busybox:1
+run echo a
+cmd ["sh"]

@@ -1,0 +1,3 @@
+FROM local/busybox:1
+Run echo a
+RUN echo b

@@ -1,0 +1,3 @@
+FROM scratch AS app
+FROM scratch AS App
+FROM scratch AS other

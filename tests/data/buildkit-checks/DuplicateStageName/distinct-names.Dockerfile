@@ -1,0 +1,3 @@
+FROM scratch AS one
+FROM scratch AS two
+FROM scratch

@@ -1,0 +1,4 @@
+FROM local/busybox:1
+EXPOSE 8080:80/tcp
+EXPOSE 0.0.0.0:443:443
+EXPOSE 3000

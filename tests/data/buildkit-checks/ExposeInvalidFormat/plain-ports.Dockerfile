@@ -1,0 +1,3 @@
+FROM local/busybox:1
+ARG PORT=8080
+EXPOSE $PORT 9000-9002 443/tcp

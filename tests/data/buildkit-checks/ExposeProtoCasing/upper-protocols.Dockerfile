@@ -1,0 +1,3 @@
+FROM local/busybox:1
+EXPOSE 80/TcP 8080/TCP 8080/udp
+EXPOSE 53/UDP

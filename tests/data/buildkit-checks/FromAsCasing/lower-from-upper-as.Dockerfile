@@ -1,0 +1,2 @@
+from local/busybox:1 AS build
+from local/busybox:1 as fine

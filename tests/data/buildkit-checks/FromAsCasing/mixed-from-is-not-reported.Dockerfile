@@ -1,0 +1,2 @@
+From local/busybox:1 as build
+FROM local/busybox:1

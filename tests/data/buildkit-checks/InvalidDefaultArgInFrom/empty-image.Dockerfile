@@ -1,0 +1,3 @@
+# bench: build-arg IMAGE=local/busybox:1
+ARG IMAGE
+FROM $IMAGE

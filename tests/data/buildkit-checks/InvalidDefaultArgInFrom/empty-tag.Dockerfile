@@ -1,0 +1,3 @@
+# bench: build-arg VERSION=1
+ARG VERSION
+FROM local/busybox:$VERSION

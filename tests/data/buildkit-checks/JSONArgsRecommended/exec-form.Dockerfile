@@ -1,0 +1,3 @@
+FROM local/busybox:1
+ENTRYPOINT ["/bin/sh", "-c"]
+CMD ["echo hi"]

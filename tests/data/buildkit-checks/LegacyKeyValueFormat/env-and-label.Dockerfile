@@ -1,0 +1,5 @@
+FROM local/busybox:1
+ENV testkey value
+LABEL key value
+ENV ok=value
+LABEL ok=value

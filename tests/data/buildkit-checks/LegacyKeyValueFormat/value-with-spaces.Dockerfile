@@ -1,0 +1,3 @@
+FROM local/busybox:1
+ENV GREETING hello world
+ENV "QUOTED" value

@@ -1,0 +1,2 @@
+from local/busybox:1
+maintainer someone

@@ -1,0 +1,4 @@
+FROM local/busybox:1
+RUN echo one \
+# a comment inside the continuation is fine
+    && echo two

@@ -1,0 +1,2 @@
+ARG PLATFORM=$TARGETPLATFORM
+FROM --platform=$PLATFORM local/busybox:1

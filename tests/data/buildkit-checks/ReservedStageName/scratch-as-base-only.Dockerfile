@@ -1,0 +1,2 @@
+FROM scratch
+FROM scratch AS contexts

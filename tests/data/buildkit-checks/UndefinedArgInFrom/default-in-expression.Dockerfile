@@ -1,0 +1,2 @@
+ARG VARIANT
+FROM local/busybox:${VARIANT:-1}

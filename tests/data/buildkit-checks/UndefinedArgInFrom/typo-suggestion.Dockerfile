@@ -1,0 +1,2 @@
+ARG BASE_IMAGE=local/busybox:1
+FROM ${BASE_IMAGE}${BASE_IMGE:-}

@@ -1,0 +1,3 @@
+ARG tag=1
+FROM local/busybox:${tag}${suffix} AS b
+RUN true

@@ -1,0 +1,5 @@
+FROM local/busybox:1
+ARG DIR=/opt/app
+WORKDIR $DIR
+ENV SUB=data
+WORKDIR $SUB

@@ -1,0 +1,4 @@
+FROM local/busybox:1
+WORKDIR app/
+WORKDIR /srv
+WORKDIR sub
