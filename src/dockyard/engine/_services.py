@@ -41,6 +41,7 @@ __all__ = [
     "ServiceSpec",
     "ServiceUpdate",
     "ServiceUpdateConfig",
+    "UpdatePolicy",
     "UpdateStatus",
     "inspect_service",
     "list_services",
@@ -190,6 +191,29 @@ class ServiceUpdate:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class UpdatePolicy:
+    """An ``UpdateConfig`` to store with a service that has none (the engine's defaults pause a
+    failed update and watch each task for 5 s). Its rollback mirrors it, pausing on failure."""
+
+    parallelism: int = 1
+    failure_action: str = "rollback"
+    monitor: timedelta = timedelta(seconds=10)
+    order: str = "stop-first"  # start-first: the new task runs before the old one stops
+    max_failure_ratio: float = 0.0
+
+    def documents(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``UpdateConfig`` and ``RollbackConfig`` as the Engine API takes them."""
+        update = {
+            "Parallelism": self.parallelism,
+            "FailureAction": self.failure_action,
+            "Monitor": int(self.monitor.total_seconds() * 1_000_000_000),
+            "Order": self.order,
+            "MaxFailureRatio": self.max_failure_ratio,
+        }
+        return update, update | {"FailureAction": "pause"}
+
+
 def _missing(service: str) -> str:
     return f"no Swarm service {service!r} on this manager"
 
@@ -255,17 +279,27 @@ def _post_update(
 
 
 def update_service_image(
-    engine: Engine, *, service: str, image: str, auth: Mapping[str, str] | None = None
+    engine: Engine,
+    *,
+    service: str,
+    image: str,
+    auth: Mapping[str, str] | None = None,
+    policy: UpdatePolicy | None = None,
 ) -> ServiceUpdate:
     """Ask the manager to move ``service`` to ``image`` (pin it by digest), keeping the rest of
     its spec as stored; ``auth`` (``{"username", "password"}``) is forwarded to the nodes that
-    pull. Returns once the manager accepted the new spec: the rollout then runs per the
-    service's ``UpdateConfig``, and :func:`inspect_service` shows its ``update_status``."""
+    pull. ``policy`` is stored as the service's update and rollback config where it has none.
+    Returns once the manager accepted the new spec: the rollout then runs per the service's
+    ``UpdateConfig``, and :func:`inspect_service` shows its ``update_status``."""
     what = f"updating service {service} to {image}"
     document = _service_document(engine, service)
     spec = copy.deepcopy(document.get("Spec") or {})
     task_template = spec.setdefault("TaskTemplate", {})
     task_template.setdefault("ContainerSpec", {})["Image"] = image
+    if policy is not None:
+        update, rollback = policy.documents()
+        spec.setdefault("UpdateConfig", update)
+        spec.setdefault("RollbackConfig", rollback)
     params = {} if auth else {"registryAuthFrom": "spec"}
     return _post_update(engine, document, spec=spec, params=params, auth=auth, what=what)
 

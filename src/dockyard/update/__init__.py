@@ -26,9 +26,22 @@ from dockyard.update._plan import (
 )
 from dockyard.update._recover import Recovered, recover
 from dockyard.update._replace import Outcome, Replacement, ReplaceSettings, temporary_name
-from dockyard.update._report import ContainerResult, CycleReport, Status
+from dockyard.update._report import ContainerResult, CycleReport, Kind, Status
 from dockyard.update._select import Selection
 from dockyard.update._self import own_container_id
+from dockyard.update._services import (
+    EngineServices,
+    Rollout,
+    ServiceAction,
+    ServiceDecision,
+    ServiceOps,
+    ServiceSettings,
+    ServiceUpdater,
+    decide_service,
+    default_policy,
+    followed_tag,
+    judge_rollout,
+)
 from dockyard.update._start import lock_state_dir, started_watcher
 
 if TYPE_CHECKING:
@@ -54,7 +67,9 @@ __all__ = [
     "CycleReport",
     "DigestSource",
     "EngineContainers",
+    "EngineServices",
     "JournalFacts",
+    "Kind",
     "Notifier",
     "Outcome",
     "Recovered",
@@ -65,8 +80,14 @@ __all__ = [
     "ReplaceSettings",
     "Replacement",
     "ReplacementPlan",
+    "Rollout",
     "Schedule",
     "Selection",
+    "ServiceAction",
+    "ServiceDecision",
+    "ServiceOps",
+    "ServiceSettings",
+    "ServiceUpdater",
     "Status",
     "Step",
     "Verdict",
@@ -74,9 +95,13 @@ __all__ = [
     "WatchSettings",
     "Watcher",
     "decide_recovery",
+    "decide_service",
+    "default_policy",
     "default_state_dir",
+    "followed_tag",
     "hand_over",
     "judge_new_container",
+    "judge_rollout",
     "lock_state_dir",
     "own_container_id",
     "recover",

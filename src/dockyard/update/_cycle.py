@@ -22,6 +22,7 @@ from dockyard.engine import (
     Engine,
     container_create_config,
     image_info,
+    is_swarm_manager,
     list_containers,
     pull_image,
     remove_image_if_unused,
@@ -36,11 +37,14 @@ from dockyard.update._order import dependency_levels, dependents_of, in_dependen
 from dockyard.update._replace import Outcome, Replacement, ReplaceSettings
 from dockyard.update._report import ContainerResult, CycleReport, Status
 from dockyard.update._select import Selection, select_containers
+from dockyard.update._services import EngineServices, ServiceSettings, ServiceUpdater
 
 __all__ = ["WatchSettings", "Watcher"]
 
 log = logging.getLogger("dockyard.watch")
 TEMP_MARK = "-dockyard-old-"
+SWARM_SERVICE_LABEL = "com.docker.swarm.service.name"  # on the containers of a service's tasks
+_ROLE_TTL = 60.0  # seconds between checks of whether the engine is a swarm manager
 _PARALLEL = 4
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -58,6 +62,7 @@ class WatchSettings:
     replace: ReplaceSettings = field(default_factory=ReplaceSettings)
     workers: int = 8
     own_id: str | None = None
+    services: ServiceSettings = field(default_factory=ServiceSettings)
 
 
 @dataclass
@@ -85,6 +90,24 @@ class Watcher:
         self.backoff = Backoff()
         self.pending_handover: Replacement | None = None
         self._failed_handovers: dict[str, str] = {}  # new image id -> why
+        self.services = ServiceUpdater(
+            ops=EngineServices(engine),
+            source=source,
+            backoff=self.backoff,
+            selection=settings.selection,
+            monitor_only=settings.monitor_only,
+            auth_for=self.auth_for,
+            settings=settings.services,
+            workers=settings.workers,
+        )
+        self._manager: tuple[float, bool] | None = None  # (checked at, is a swarm manager)
+
+    def is_manager(self) -> bool:
+        """Whether the engine manages a swarm (asked at most once a minute)."""
+        now = time.monotonic()
+        if self._manager is None or now - self._manager[0] > _ROLE_TTL:
+            self._manager = (now, is_swarm_manager(self.engine))
+        return self._manager[1]
 
     def run_cycle(self, *, images: Sequence[str] = ()) -> CycleReport:
         started = time.monotonic()
@@ -92,6 +115,8 @@ class Watcher:
         self._digest_cache: dict[str, set[str]] = {}
         everything = list_containers(self.engine, detailed=False)
         selected = self._select(everything, images)
+        manager = report.swarm_manager = self.is_manager()
+        selected = self._without_tasks(selected, report, manager=manager)
         for container in selected:
             if container.running:
                 run_hook(self.engine, container=container, hook="pre-check")
@@ -109,7 +134,9 @@ class Watcher:
         for container in selected:
             if container.running:
                 run_hook(self.engine, container=container, hook="post-check")
-        report.results.sort(key=lambda r: r.name)
+        if manager:
+            report.results += self.services.run(images=images)
+        report.results.sort(key=lambda r: (r.kind, r.name))
         report.duration = time.monotonic() - started
         return report
 
@@ -125,6 +152,21 @@ class Watcher:
         if images:
             chosen = [c for c in chosen if _image_matches(c.image_ref, images)]
         return chosen
+
+    def _without_tasks(
+        self, selected: list[ContainerInfo], report: CycleReport, *, manager: bool
+    ) -> list[ContainerInfo]:
+        """A Swarm task's container belongs to its service: never replaced one by one. On a
+        manager the service is followed instead; elsewhere the container is reported skipped."""
+        kept = []
+        for container in selected:
+            service = container.labels.get(SWARM_SERVICE_LABEL)
+            if service is None:
+                kept.append(container)
+            elif not manager:
+                reason = f"a task of Swarm service {service}: watch on a manager updates it"
+                report.results.append(_result(container, Status.SKIPPED, reason))
+        return kept
 
     def _find_stale(self, selected: list[ContainerInfo], report: CycleReport) -> list[_Candidate]:
         to_check: list[ContainerInfo] = []

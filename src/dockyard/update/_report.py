@@ -9,7 +9,7 @@ from typing import Any
 
 from dockyard.errors import RegistryError, UpdateError
 
-__all__ = ["ContainerResult", "CycleReport", "Status"]
+__all__ = ["ContainerResult", "CycleReport", "Kind", "Status"]
 
 
 class Status(StrEnum):
@@ -20,8 +20,15 @@ class Status(StrEnum):
     FAILED = "failed"
 
 
+class Kind(StrEnum):
+    CONTAINER = "container"
+    SERVICE = "service"  # a Swarm service: the image fields hold digests
+
+
 @dataclass(frozen=True)
 class ContainerResult:
+    """What a cycle did with one container, or one Swarm service (``kind``)."""
+
     name: str
     image: str
     old_image_id: str
@@ -29,6 +36,7 @@ class ContainerResult:
     status: Status
     reason: str | None = None
     check_failed: bool = False  # failed before anything was touched (registry, pull)
+    kind: Kind = Kind.CONTAINER
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -41,7 +49,8 @@ class ContainerResult:
         }
 
     def line(self) -> str:
-        text = f"{self.name} ({self.image}): {self.status.value.replace('_', ' ')}"
+        name = f"service {self.name}" if self.kind is Kind.SERVICE else self.name
+        text = f"{name} ({self.image}): {self.status.value.replace('_', ' ')}"
         if self.status in (Status.UPDATED, Status.ROLLED_BACK) and self.new_image_id:
             text += f" {_short(self.old_image_id)} -> {_short(self.new_image_id)}"
         return text + (f": {self.reason}" if self.reason else "")
@@ -56,12 +65,18 @@ class CycleReport:
     results: list[ContainerResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
+    swarm_manager: bool = False  # services were looked at: the JSON lists them too
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)
 
     def to_json(self) -> str:
-        return json.dumps({"containers": [r.as_json() for r in self.results]}, indent=2)
+        document: dict[str, Any] = {
+            "containers": [r.as_json() for r in self.results if r.kind is Kind.CONTAINER]
+        }
+        if self.swarm_manager:
+            document["services"] = [r.as_json() for r in self.results if r.kind is Kind.SERVICE]
+        return json.dumps(document, indent=2)
 
     def summary(self) -> str:
         parts = [f"{len(self.results)} checked"] + [

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dockyard.engine import ContainerInfo
+from dockyard.engine import ContainerInfo, ServiceInspect
 from dockyard.update._labels import label_bool, label_value
 
-__all__ = ["Selection", "select_containers"]
+__all__ = ["Selection", "select_containers", "select_services"]
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,25 @@ def select_containers(
     return [c for c in containers if _selected(c, selection)]
 
 
+def select_services(
+    services: Iterable[ServiceInspect], *, selection: Selection
+) -> list[ServiceInspect]:
+    """Swarm services, by the same names, patterns and labels (set on the service)."""
+    return [
+        s
+        for s in services
+        if _name_ok(s.name, selection.names)
+        and _enable_ok(s.labels, selection.label_enable)
+        and _scope_ok(s.labels, selection.scope)
+    ]
+
+
 def _selected(container: ContainerInfo, selection: Selection) -> bool:
     return (
         _state_ok(container, selection)
         and _name_ok(container.name, selection.names)
-        and _enable_ok(container, selection.label_enable)
-        and _scope_ok(container, selection.scope)
+        and _enable_ok(container.labels, selection.label_enable)
+        and _scope_ok(container.labels, selection.scope)
     )
 
 
@@ -63,15 +76,15 @@ def _name_ok(name: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def _enable_ok(container: ContainerInfo, label_enable: bool) -> bool:
-    enabled = label_bool(container.labels, "enable")
+def _enable_ok(labels: Mapping[str, str], label_enable: bool) -> bool:
+    enabled = label_bool(labels, "enable")
     if label_enable:
         return enabled is True
     return enabled is not False
 
 
-def _scope_ok(container: ContainerInfo, scope: str | None) -> bool:
-    own = label_value(container.labels, "scope") or None
+def _scope_ok(labels: Mapping[str, str], scope: str | None) -> bool:
+    own = label_value(labels, "scope") or None
     if scope is None:
         return True
     if scope == "none":
