@@ -87,14 +87,18 @@ def fix_edits(
     """The edits of the safe fix for the ``code`` finding on ``line`` (1-based), or ``[]`` when
     ``lint --fix`` has none for it. Only that finding counts as flagged, so no other fix rides
     along; a fix that also answers a finding elsewhere (DY001's USER goes after the last step,
-    the finding is on FROM) keeps all its edits."""
+    the finding is on FROM) keeps all its edits. A fix after which the rule still reports as
+    much as before is not offered: it would not make the diagnostic go away."""
     answers = {code, _SAME_AS.get(code, code)}
 
     def flagged(current: str) -> Mapping[str, set[int]]:
         found = lint_flags(current, config=config)
         return {c: {line} for c in answers if line in found.get(c, set())}
 
-    return _edits(text, fix_text(text, flags=flagged).text, width=width)
+    fixed = fix_text(text, flags=flagged).text
+    if fixed == text or _reported(fixed, answers, config) >= _reported(text, answers, config):
+        return []
+    return _edits(text, fixed, width=width)
 
 
 def fix_all_edits(
@@ -138,6 +142,12 @@ def _edits(original: str, fixed: str, *, width: Width) -> list[types.TextEdit]:
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
+
+
+def _reported(text: str, codes: set[str], config: LintConfig) -> int:
+    """How many findings of ``codes`` the fixable rules report on ``text``."""
+    found = lint_flags(text, config=config)
+    return sum(len(found.get(code, ())) for code in codes)
 
 
 def _position(lines: Sequence[str], index: int, width: Width) -> types.Position:

@@ -332,3 +332,75 @@ async def test_a_broken_settings_file_is_said_on_the_document(
     assert len(diagnostics) == 1
     assert diagnostics[0].severity == types.DiagnosticSeverity.Error
     assert "invalid lint config" in diagnostics[0].message
+
+
+# One Dockerfile per rule whose finding ``lint --fix`` can fix; (code, 0-based line, text).
+FIXABLE = [
+    ("DL3009", 1, "FROM debian:12\nRUN apt-get update && apt-get install -y jq=1.6\nUSER 1\n"),
+    ("DL3015", 1, "FROM debian:12\nRUN apt-get update && apt-get install -y jq=1.6\nUSER 1\n"),
+    ("DL3019", 1, "FROM alpine:3.20\nRUN apk add jq=1.7\nUSER 1\n"),
+    ("DL3025", 1, "FROM debian:12\nCMD echo hi\nUSER 1\n"),
+    ("JSONArgsRecommended", 1, "FROM debian:12\nCMD echo hi\nUSER 1\n"),
+    ("DL3032", 1, "FROM centos:7\nRUN yum install -y jq-1.6\nUSER 1\n"),
+    ("DL3040", 1, "FROM fedora:40\nRUN dnf install -y jq-1.6\nUSER 1\n"),
+    ("DL3042", 1, "FROM python:3.12\nRUN pip install flask==3.0\nUSER 1\n"),
+    ("DL3059", 2, "FROM debian:12\nRUN echo a\nRUN echo b\nUSER 1\n"),
+    ("DL4000", 1, "FROM debian:12\nMAINTAINER x\nUSER 1\n"),
+    ("MaintainerDeprecated", 1, "FROM debian:12\nMAINTAINER x\nUSER 1\n"),
+    ("DY001", 0, "FROM debian:12\nRUN echo hi\n"),
+    (
+        "DY002",
+        1,
+        "FROM debian:12\nRUN apt-get update\n"
+        "RUN apt-get install -y --no-install-recommends jq=1.6 && rm -rf /var/lib/apt/lists/*\n"
+        "USER 1\n",
+    ),
+    (
+        "DY003",
+        1,
+        "FROM debian:12\nRUN apt-get install -y curl python3 && curl -o /x http://h/x\nUSER 1\n",
+    ),
+    (
+        "DY004",
+        2,
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl python3\n"
+        "RUN curl -o /x http://h/x && apt-get purge -y --auto-remove curl\nUSER 1\n",
+    ),
+    (
+        "DY008",
+        3,
+        "FROM debian:12\nRUN curl -fsSL -o /tmp/x.tgz https://e/x.tgz\nCOPY a /a\n"
+        "RUN rm /tmp/x.tgz\nUSER 1\n",
+    ),
+]
+
+
+@pytest.mark.asyncio
+async def test_every_rule_lint_fix_can_fix_gets_a_quick_fix_that_removes_its_finding(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    outcomes = {}
+    for index, (code, line, text) in enumerate(FIXABLE):
+        path = tmp_path / f"case{index}" / "Dockerfile"
+        target = next(d for d in await opened(client, path, text) if d.code == code)
+        actions = await code_actions(client, path, [target], only=[types.CodeActionKind.QuickFix])
+        fixed = apply(text, edits_of(actions[0], path)) if actions else text
+        before = {(f.line - 1, f.code) for f in lint_text(text).findings}
+        after = {(f.line - 1, f.code) for f in lint_text(fixed).findings}
+        outcomes[code] = (target.range.start.line, len(actions), (line, code) in before - after)
+
+    assert outcomes == {code: (line, 1, True) for code, line, _ in FIXABLE}
+
+
+@pytest.mark.asyncio
+async def test_no_quick_fix_is_offered_when_the_fix_would_leave_the_finding(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    # DL3041 asks for a version; the one fix filed under DL3041 adds `microdnf clean all`.
+    text = "FROM fedora:40\nRUN microdnf install -y jq\nUSER 1\n"
+    path = tmp_path / "Dockerfile"
+    unpinned = by_code(await opened(client, path, text), "DL3041")
+
+    actions = await code_actions(client, path, [unpinned], only=[types.CodeActionKind.QuickFix])
+
+    assert actions == []

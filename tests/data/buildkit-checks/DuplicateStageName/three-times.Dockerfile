@@ -1,0 +1,5 @@
+FROM scratch AS build
+FROM scratch AS build
+FROM scratch AS build
+FROM scratch
+FROM scratch
