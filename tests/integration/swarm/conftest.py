@@ -40,7 +40,7 @@ from dockyard.engine import (
     list_tasks,
     swarm_info,
 )
-from tests.conftest import ENV_FILE, TestEnv
+from tests.conftest import DEFAULT_SOCKET, ENV_FILE, TestEnv
 
 ROOT = Path(__file__).parents[3]
 PROVISION = ROOT / "scripts" / "provision"
@@ -198,11 +198,25 @@ def _build_and_push(
 
 
 @pytest.fixture(scope="session")
+def host_client(test_env: TestEnv) -> Iterator[docker.DockerClient]:
+    """The host's Engine 20.10, the engine the swarm's nodes run, whichever engine the rest of
+    the session is on (DOCKYARD_TEST_ENGINE)."""
+    try:
+        client = docker.DockerClient(base_url=DEFAULT_SOCKET, version="auto")
+        client.ping()
+    except docker.errors.DockerException as exc:
+        pytest.fail(f"no engine answers at {DEFAULT_SOCKET} ({exc}): run scripts/provision")
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
 def swarm_images(
-    test_env: TestEnv, docker_client: docker.DockerClient, swarm: Swarm
+    test_env: TestEnv, host_client: docker.DockerClient, swarm: Swarm
 ) -> Iterator[SwarmImages]:
     """Built on the host's engine, pushed to the host's registries; every node pulls them from
     its own 127.0.0.1, whose registries serve the same storage."""
+    docker_client = host_client
     suffix = random.randbytes(5).hex()
     repository = f"{test_env.registry}/dockyard-swarm-{suffix}"
     private_repository = f"{test_env.auth_registry}/dockyard-swarm-{suffix}"
