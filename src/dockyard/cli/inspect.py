@@ -61,8 +61,6 @@ def command(
     top: int,
 ) -> int:
     """Show IMAGE's layers, history, largest and wasted files, with dive's efficiency figures."""
-    from dockyard.image import evaluate, load_rules
-
     report, _ = inspect_for_cli(
         app,
         image,
@@ -75,19 +73,9 @@ def command(
     ci_mode = ci or app.environ.get("CI", "").strip().lower() in _TRUE
     failed = False
     if ci_mode:
-        rules, used = load_rules(ci_config)
-        results = evaluate(
-            rules,
-            efficiency=report["efficiency"],
-            wasted_bytes=report["wasted_bytes"],
-            user_wasted=report["user_wasted_percent"],
-        )
-        failed = any(r.status in ("FAIL", "MISCONFIGURED") for r in results)
-        report["ci"] = {
-            "config": used,
-            "pass": not failed,
-            "rules": [{"rule": r.rule, "status": r.status, "message": r.message} for r in results],
-        }
+        from dockyard.image import check_ci
+
+        results, used, failed = check_ci(report, ci_config)
         if not as_json:
             from dockyard.image import render_ci  # rich only for text output
 
@@ -111,54 +99,18 @@ def inspect_for_cli(
     dockerfile: Path | None = None,
     no_cache: bool = False,
 ) -> tuple[dict[str, Any], dict[str, int]]:
-    """Read and analyse one image; the report dict and its final files (for compare)."""
-    from dockyard.engine import Engine
-    from dockyard.errors import ImageNotFound
-    from dockyard.image import (
-        LayerCache,
-        analyse,
-        build_report,
-        default_cache_dir,
-        load_image,
+    """``inspect`` and ``compare`` options handed to :func:`dockyard.image.image_report`."""
+    from dockyard.image import image_report
+
+    return image_report(
+        image,
+        source=source,
+        environ=app.environ,
+        platform=platform,
+        base_image=base_image,
+        dockerfile=_instructions(dockerfile) if dockerfile else None,
+        no_cache=no_cache,
     )
-
-    cache = LayerCache(None if no_cache else default_cache_dir(app.environ))
-    with Engine() as engine:
-        data = load_image(
-            image, source=source, engine=engine, cache=cache, platform=platform, environ=app.environ
-        )
-        analysis = analyse(data.layers)
-        data.layers = []  # the entries are no longer needed; keep memory flat
-        base = _base(engine, data, base_image)
-        if base_image and base_image != "auto" and base is None:
-            raise ImageNotFound(f"base image {base_image} is not in the engine")
-    instructions = _instructions(dockerfile) if dockerfile else None
-    report = build_report(data, analysis, base=base, dockerfile=instructions)
-    return report, analysis.final_files
-
-
-def _base(engine: Any, data: Any, name: str | None) -> tuple[str, list[str]] | None:
-    """The FROM image's layers: ``--base IMAGE``; ``--base auto`` (the tagged image in the engine
-    whose layers are the longest prefix of this one's); else the OCI base-name label, if the
-    engine has that image."""
-    from dockyard.errors import DockyardError
-    from dockyard.image import engine_diff_ids, guess_base_image
-
-    if name == "auto":
-        return guess_base_image(engine, diff_ids=list(data.diff_ids))
-    candidate = name
-    if candidate is None:
-        labels = (data.config.get("config") or {}).get("Labels") or {}
-        candidate = labels.get("org.opencontainers.image.base.name")
-    if not candidate:
-        return None
-    try:
-        diff_ids = engine_diff_ids(engine, ref=str(candidate))
-    except DockyardError:
-        if name:
-            raise
-        return None
-    return (str(candidate), diff_ids) if diff_ids is not None else None
 
 
 def _instructions(path: Path) -> list[tuple[str, int, str]]:

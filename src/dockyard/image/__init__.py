@@ -24,6 +24,7 @@ from dockyard.image._cache import LayerCache, default_cache_dir
 from dockyard.image._compare import compare_reports
 from dockyard.image._diveci import DEFAULT_RULES, RuleResult, evaluate, load_rules, parse_bytes
 from dockyard.image._history import align_dockerfile, align_history, instruction_keyword
+from dockyard.image._inspect import check_ci, image_report
 from dockyard.image._model import Entry, EntryKind, HistoryEntry, ImageData, LayerFiles
 from dockyard.image._report import build_report, count_base_layers
 from dockyard.image._sources import (
@@ -70,6 +71,7 @@ __all__ = [
     "align_history",
     "analyse",
     "build_report",
+    "check_ci",
     "compare_markdown",
     "compare_reports",
     "count_base_layers",
@@ -79,6 +81,7 @@ __all__ = [
     "evaluate",
     "guess_base_image",
     "guess_source",
+    "image_report",
     "instruction_keyword",
     "load_from_archive",
     "load_from_engine",
