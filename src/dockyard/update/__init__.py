@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from dockyard._lazy import lazy_attributes
 from dockyard.update._check import Backoff, CheckResult, DigestSource, RemoteDigest
 from dockyard.update._confirm import Verdict, judge_new_container
-from dockyard.update._cycle import Watcher, WatchSettings
+from dockyard.update._cycle import ContainerAction, Watcher, WatchSettings, decide_container
 from dockyard.update._handoff import TAKEOVER_SECONDS, hand_over, take_over
 from dockyard.update._journal import default_state_dir
 from dockyard.update._ops import ContainerOps, EngineContainers
@@ -62,6 +62,7 @@ __all__ = [
     "TAKEOVER_SECONDS",
     "Backoff",
     "CheckResult",
+    "ContainerAction",
     "ContainerOps",
     "ContainerResult",
     "CycleReport",
@@ -94,6 +95,7 @@ __all__ = [
     "WatchLoop",
     "WatchSettings",
     "Watcher",
+    "decide_container",
     "decide_recovery",
     "decide_service",
     "default_policy",

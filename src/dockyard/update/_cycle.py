@@ -9,6 +9,7 @@ first); dockyard's own container goes last, by hand-over; cleanup; post-check ho
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -39,7 +40,7 @@ from dockyard.update._report import ContainerResult, CycleReport, Status
 from dockyard.update._select import Selection, select_containers
 from dockyard.update._services import EngineServices, ServiceSettings, ServiceUpdater
 
-__all__ = ["WatchSettings", "Watcher"]
+__all__ = ["ContainerAction", "WatchSettings", "Watcher", "decide_container"]
 
 log = logging.getLogger("dockyard.watch")
 TEMP_MARK = "-dockyard-old-"
@@ -70,6 +71,34 @@ class _Candidate:
     container: ContainerInfo
     new_image_id: str
     reason: str | None = None  # why it is replaced when it is a dependent
+
+
+class ContainerAction(enum.Enum):
+    FRESH = "fresh"  # the registry's digest is one the running image has
+    SKIP = "skip"  # monitor-only: a newer image exists and is left alone
+    CHECK_FAILED = "check_failed"  # the registry did not answer: nothing touched
+    PULL = "pull"  # pull the tag; a different image id means the container is stale
+
+
+_ACTION_STATUS = {
+    ContainerAction.FRESH: Status.FRESH,
+    ContainerAction.SKIP: Status.SKIPPED,
+    ContainerAction.CHECK_FAILED: Status.FAILED,
+}
+
+
+def decide_container(
+    *, check: CheckResult, known_digests: set[str], monitor_only: bool
+) -> tuple[ContainerAction, str | None]:
+    """What a container's registry check means, before anything is pulled: a pure function of
+    the check, the digests its running image is known by, and its monitor-only setting."""
+    if check.digest is None:
+        return ContainerAction.CHECK_FAILED, f"check failed: {check.error}"
+    if check.digest in known_digests:
+        return ContainerAction.FRESH, None
+    if monitor_only:
+        return ContainerAction.SKIP, f"monitor only: {check.digest} is available"
+    return ContainerAction.PULL, None
 
 
 class Watcher:
@@ -214,19 +243,14 @@ class Watcher:
         report: CycleReport,
         stale: list[_Candidate],
     ) -> None:
-        if check.digest is None:
-            report.results.append(
-                _result(container, Status.FAILED, f"check failed: {check.error}", check=True)
-            )
-            return
-        known = self._known_digests(container.image_id)
-        if check.digest in known:
-            report.results.append(_result(container, Status.FRESH))
-            return
-        if self._monitor_only(container):
-            report.results.append(
-                _result(container, Status.SKIPPED, f"monitor only: {check.digest} is available")
-            )
+        known = self._known_digests(container.image_id) if check.digest is not None else set()
+        action, reason = decide_container(
+            check=check, known_digests=known, monitor_only=self._monitor_only(container)
+        )
+        if action is not ContainerAction.PULL:
+            status = _ACTION_STATUS[action]
+            failed = action is ContainerAction.CHECK_FAILED
+            report.results.append(_result(container, status, reason, check=failed))
             return
         new_id = self._pull_once(container.image_ref, pulled)
         if isinstance(new_id, Exception):
