@@ -37,8 +37,9 @@ USER 10001
 
 
 @pytest_asyncio.fixture
-async def client(tmp_path: Path) -> AsyncIterator[LanguageClient]:
-    """A client with a running server, its workspace folder ``tmp_path``, no user settings."""
+async def client(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[LanguageClient]:
+    """A client with a running server, its workspace folder ``tmp_path``, no user settings;
+    VS Code's capabilities unless the test names another editor (indirect parameter)."""
     home = tmp_path / "home"
     home.mkdir()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("HADOLINT_")}
@@ -51,7 +52,7 @@ async def client(tmp_path: Path) -> AsyncIterator[LanguageClient]:
     assert isinstance(lsp, LanguageClient)
     await lsp.initialize_session(
         types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
+            capabilities=client_capabilities(getattr(request, "param", "visual-studio-code")),
             root_uri=tmp_path.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="project")],
         )
@@ -404,3 +405,20 @@ async def test_no_quick_fix_is_offered_when_the_fix_would_leave_the_finding(
     actions = await code_actions(client, path, [unpinned], only=[types.CodeActionKind.QuickFix])
 
     assert actions == []
+
+
+@pytest.mark.parametrize(
+    ("client", "units"),
+    [("visual-studio-code", "utf-16-le"), ("neovim@v0.11.0", "utf-8")],
+    indirect=["client"],
+)
+@pytest.mark.asyncio
+async def test_positions_are_in_the_code_units_the_editor_counts(
+    client: LanguageClient, tmp_path: Path, units: str
+) -> None:
+    # VS Code counts UTF-16 units; Neovim 0.11 offers UTF-8 first, and pygls takes it.
+    line = "MAINTAINER Zoë 🐳"
+    diagnostics = await opened(client, tmp_path / "Dockerfile", f"FROM debian:12\n{line}\n")
+
+    width = len(line.encode(units)) // (2 if units.startswith("utf-16") else 1)
+    assert by_code(diagnostics, "DL4000").range.end == types.Position(line=1, character=width)
