@@ -67,6 +67,7 @@ from dockyard.dockerfile.rules.buildkit._base import expand_or_none, global_args
 from dockyard.errors import DockerfileError  # noqa: E402
 
 Hit = tuple[str, int]
+Text = tuple[str, int, str, str]  # check, line, message (BuildKit's "detail"), url
 _SYNTAX = re.compile(r"^#[ \t]*syntax[ \t]*=.*$", re.IGNORECASE | re.MULTILINE)
 # A case file may ask for build arguments (BuildKit's own tests pass some): "# bench: build-arg
 # NAME=VALUE". dockyard does not see them: the checks concerned look at defaults only.
@@ -92,6 +93,9 @@ class Outcome:
     case: Case
     reference: set[Hit] | None = None
     mine: set[Hit] = field(default_factory=set)
+    # (check, line, message, url) of each finding, to compare the texts of matched findings
+    reference_texts: set[Text] = field(default_factory=set)
+    my_texts: set[Text] = field(default_factory=set)
     error: str = ""
 
 
@@ -155,7 +159,7 @@ def tag_images(cases: Iterable[Case]) -> list[str]:
 
 def buildx_check(
     dockerfile: Path, context: Path, args: dict[str, str]
-) -> tuple[set[Hit] | None, str]:
+) -> tuple[set[Text] | None, str]:
     """BuildKit's findings for one file, or None and why there are none to compare."""
     argv = [BUILDX, "build", "--call=check,format=json", "-f", str(dockerfile)]
     for name, value in args.items():
@@ -168,14 +172,19 @@ def buildx_check(
         return None, (run.stderr.strip().splitlines() or ["no JSON output"])[-1]
     if data.get("buildError"):
         return None, str(data["buildError"].get("message", "build error"))
-    hits = set()
+    return warning_texts(data), ""
+
+
+def warning_texts(data: dict[str, Any]) -> set[Text]:
+    texts = set()
     for warning in data.get("warnings") or []:
         ranges = (warning.get("location") or {}).get("ranges") or [{}]
-        hits.add((warning["ruleName"], int(ranges[0].get("start", {}).get("line", 0))))
-    return hits, ""
+        line = int(ranges[0].get("start", {}).get("line", 0))
+        texts.add((warning["ruleName"], line, warning.get("detail", ""), warning.get("url", "")))
+    return texts
 
 
-def reference(case: Case) -> tuple[set[Hit] | None, str]:
+def reference(case: Case) -> tuple[set[Text] | None, str]:
     text = case.dockerfile.read_text(errors="replace")
     args = build_args(text)
     if case.context is not None and not _SYNTAX.search(text):
@@ -191,11 +200,15 @@ def reference(case: Case) -> tuple[set[Hit] | None, str]:
         return buildx_check(dockerfile, workdir, args)
 
 
-def ours(case: Case) -> set[Hit]:
+def ours(case: Case) -> set[Text]:
     text = case.dockerfile.read_text(errors="replace")
     path = str(case.dockerfile) if case.context is not None else "Dockerfile"
     result = lint_text(text, path=path, config=LintConfig(shellcheck=False))
-    return {(f.code, f.line) for f in result.findings if f.code in ALL_CHECK_NAMES}
+    return {
+        (f.code, f.line, f.message, f.url or "")
+        for f in result.findings
+        if f.code in ALL_CHECK_NAMES
+    }
 
 
 def corpus_cases() -> list[Case]:
@@ -223,10 +236,12 @@ def run(cases: list[Case], jobs: int) -> list[Outcome]:
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         references = list(pool.map(reference, cases))
     outcomes = []
-    for case, (hits, error) in zip(cases, references, strict=True):
-        outcome = Outcome(case, reference=hits, error=error)
-        if hits is not None:
-            outcome.mine = ours(case)
+    for case, (texts, error) in zip(cases, references, strict=True):
+        outcome = Outcome(case, error=error)
+        if texts is not None:
+            outcome.reference_texts, outcome.my_texts = texts, ours(case)
+            outcome.reference = {t[:2] for t in texts}
+            outcome.mine = {t[:2] for t in outcome.my_texts}
         outcomes.append(outcome)
     return outcomes
 
@@ -240,10 +255,20 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
         name: {"corpus": Counter(), "cases": Counter()} for name in sorted(ALL_CHECK_NAMES)
     }
     disagreements = []
+    text_mismatches = []
+    matched_texts = 0
     for outcome in outcomes:
         if outcome.reference is None:
             continue
         theirs, mine = outcome.reference, outcome.mine
+        # On findings both report: the message and the documentation URL must be BuildKit's.
+        both = mine & theirs
+        mine_t = {t for t in outcome.my_texts if t[:2] in both}
+        theirs_t = {t for t in outcome.reference_texts if t[:2] in both}
+        matched_texts += len(theirs_t)
+        for text in sorted(mine_t ^ theirs_t):
+            who = "dockyard" if text in mine_t else "BuildKit"
+            text_mismatches.append(f"{outcome.case.name}:{text[1]} {text[0]} ({who}): {text[2]}")
         for hit in sorted(mine | theirs):
             label = "tp" if hit in mine and hit in theirs else ("fp" if hit in mine else "fn")
             counts = per_check.setdefault(hit[0], {"corpus": Counter(), "cases": Counter()})
@@ -283,6 +308,8 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
         ],
         "checks": checks,
         "disagreements": disagreements,
+        "texts_compared": matched_texts,
+        "text_mismatches": text_mismatches,
     }
 
 
@@ -305,10 +332,13 @@ def print_report(report: dict[str, Any]) -> None:
         print(f"{item['kind']} {item['source']} {item['file']}:{item['line']} {item['check']}")
     for item in report["not_compared"]:
         print(f"not compared: {item['source']} {item['file']}: {item['why']}")
+    for item in report["text_mismatches"]:
+        print(f"message or URL differs: {item}")
     files = report["files"]
     print(
         f"\ncorpus: {files['corpus']['compared']}/{files['corpus']['total']} files compared; "
-        f"cases: {files['cases']['compared']}/{files['cases']['total']}"
+        f"cases: {files['cases']['compared']}/{files['cases']['total']}; messages and URLs of "
+        f"matched findings: {len(report['text_mismatches'])} differ of {report['texts_compared']}"
     )
     for name, c in report["checks"].items():
         print(
@@ -362,6 +392,10 @@ def benchmarks_section(report: dict[str, Any]) -> str:
             verdict + " Every disagreement is listed, with its cause, in "
             "[lint-buildkit-checks.md](lint-buildkit-checks.md).",
             "",
+            "Message and documentation URL of the findings both tools report (BuildKit's "
+            f"`detail` and `url`): {report['texts_compared']} compared, "
+            f"{len(report['text_mismatches'])} differ.",
+            "",
         ]
     )
 
@@ -374,6 +408,9 @@ def disagreement_list(report: dict[str, Any]) -> str:
     for item in items:
         kind = "only dockyard" if item["kind"] == "fp" else "only BuildKit"
         out.append(f"- {item['check']}, {kind}: `{item['file']}:{item['line']}` ({item['source']})")
+    if report["text_mismatches"]:
+        out += ["", "Message or URL different on a finding both report:", ""]
+        out += [f"- `{item}`" for item in report["text_mismatches"]]
     if report["not_compared"]:
         out += ["", "Files not compared (the check run ended in a build error):", ""]
         out += [f"- `{o['file']}` ({o['source']}): {o['why']}" for o in report["not_compared"]]

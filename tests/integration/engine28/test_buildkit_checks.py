@@ -1,5 +1,6 @@
 """dockyard lint's BuildKit checks agree with ``docker buildx build --check`` on Engine 28, file by
-file (check names and lines), over our case files in ``tests/data/buildkit-checks/``.
+file (check names and lines, and on those the message, documentation URL and level), over our case
+files in ``tests/data/buildkit-checks/``.
 
 The reference is Debian's docker-buildx plugin that ``scripts/provision --engine28`` unpacks, run
 against that engine (its built-in frontend, BuildKit v0.25). The case files name only
@@ -25,7 +26,7 @@ BUILDX = Path("/var/cache/dockyard/engine28/root/usr/libexec/docker/cli-plugins/
 # Case files may pass build arguments, as BuildKit's own lint tests do.
 _BUILD_ARG = re.compile(r"^#[ \t]*bench:[ \t]*build-arg[ \t]+(\w+)=(\S*)[ \t]*$", re.MULTILINE)
 
-Hit = tuple[str, int]
+Hit = tuple[str, int, str, str]  # check, line, message, url
 
 
 def _case_files() -> list[Path]:
@@ -69,7 +70,10 @@ def dockyard_hits(check_names: frozenset[str]) -> dict[str, set[Hit]]:
     hits: dict[str, set[Hit]] = {str(path): set() for path in FILES}
     for finding in json.loads(run.stdout):
         if finding["code"] in check_names:
-            hits[finding["file"]].add((finding["code"], finding["line"]))
+            assert finding["level"] == "warning", finding  # BuildKit's level 1
+            hits[finding["file"]].add(
+                (finding["code"], finding["line"], finding["message"], finding["url"])
+            )
     return hits
 
 
@@ -94,7 +98,9 @@ def _buildkit_hits(dockerfile: Path, context: Path, host: str) -> set[Hit]:
     hits = set()
     for warning in data.get("warnings") or []:
         ranges = (warning.get("location") or {}).get("ranges") or [{}]
-        hits.add((warning["ruleName"], int(ranges[0].get("start", {}).get("line", 0))))
+        line = int(ranges[0].get("start", {}).get("line", 0))
+        assert warning.get("level", 1) == 1, warning
+        hits.add((warning["ruleName"], line, warning["detail"], warning["url"]))
     return hits
 
 
@@ -112,6 +118,7 @@ def test_dockyard_agrees_with_buildx_check(
     context = dockerfile.parent if dockerfile.name == "Dockerfile" else empty_context
     theirs = _buildkit_hits(dockerfile, context, host)
     ours = dockyard_hits[str(dockerfile)]
-    assert sorted(ours) == sorted(theirs), (
+    assert sorted(h[:2] for h in ours) == sorted(h[:2] for h in theirs), (
         f"only dockyard: {sorted(ours - theirs)}; only BuildKit: {sorted(theirs - ours)}"
     )
+    assert sorted(ours) == sorted(theirs), "same checks and lines, different message or URL"
