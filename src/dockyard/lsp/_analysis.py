@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from lsprotocol import types
 
@@ -24,12 +25,13 @@ from dockyard.lsp._docs import explanation, rule_url, source_of
 
 __all__ = [
     "FIX_ALL_TITLE",
+    "QuickFix",
     "Width",
     "diagnostic",
     "fix_all_edits",
-    "fix_edits",
     "hover_text",
     "lint_document",
+    "quick_fix",
     "utf16_width",
 ]
 
@@ -81,10 +83,18 @@ def diagnostic(
     )
 
 
-def fix_edits(
+@dataclass(frozen=True)
+class QuickFix:
+    """One fix as the editor offers it: what it does (the fixer's words) and its line edits."""
+
+    title: str
+    edits: list[types.TextEdit]
+
+
+def quick_fix(
     text: str, *, code: str, line: int, config: LintConfig, width: Width = utf16_width
-) -> list[types.TextEdit]:
-    """The edits of the safe fix for the ``code`` finding on ``line`` (1-based), or ``[]`` when
+) -> QuickFix | None:
+    """The safe fix for the ``code`` finding on ``line`` (1-based), or ``None`` when
     ``lint --fix`` has none for it. Only that finding counts as flagged, so no other fix rides
     along; a fix that also answers a finding elsewhere (DY001's USER goes after the last step,
     the finding is on FROM) keeps all its edits. A fix after which the rule still reports as
@@ -95,10 +105,13 @@ def fix_edits(
         found = lint_flags(current, config=config)
         return {c: {line} for c in answers if line in found.get(c, set())}
 
-    fixed = fix_text(text, flags=flagged).text
-    if fixed == text or _reported(fixed, answers, config) >= _reported(text, answers, config):
-        return []
-    return _edits(text, fixed, width=width)
+    result = fix_text(text, flags=flagged)
+    if not result.changed:
+        return None
+    if _reported(result.text, answers, config) >= _reported(text, answers, config):
+        return None
+    what = "; ".join(dict.fromkeys(fix.message for fix in result.fixes)) or "apply lint --fix"
+    return QuickFix(f"Fix {code}: {what}", _edits(text, result.text, width=width))
 
 
 def fix_all_edits(

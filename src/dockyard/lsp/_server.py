@@ -23,9 +23,9 @@ from dockyard.lsp._analysis import (
     FIX_ALL_TITLE,
     diagnostic,
     fix_all_edits,
-    fix_edits,
     hover_text,
     lint_document,
+    quick_fix,
 )
 from dockyard.lsp._settings import settings_for
 
@@ -41,6 +41,8 @@ class DockyardServer(LanguageServer):
         super().__init__("dockyard", __version__)
         self.environ = dict(environ)
         self.linted: dict[str, tuple[str, list[Finding]]] = {}
+        # "Fix all" is asked for at every cursor move in some editors: computed once per text.
+        self.fixed_all: dict[str, tuple[str, list[types.TextEdit]]] = {}
 
     def config_for(self, document: TextDocument) -> LintConfig:
         path = to_fs_path(document.uri)
@@ -91,19 +93,19 @@ class DockyardServer(LanguageServer):
                 if problem.source != _FIXABLE_SOURCE or not isinstance(problem.code, str):
                     continue
                 line = problem.range.start.line + 1
-                edits = fix_edits(text, code=problem.code, line=line, config=config, width=width)
-                if edits:
+                fix = quick_fix(text, code=problem.code, line=line, config=config, width=width)
+                if fix is not None:
+                    kind = types.CodeActionKind.QuickFix
                     actions.append(
-                        _action(
-                            f"Fix {problem.code}: {problem.message}",
-                            types.CodeActionKind.QuickFix,
-                            document,
-                            edits,
-                            diagnostics=[problem],
-                        )
+                        _action(fix.title, kind, document, fix.edits, diagnostics=[problem])
                     )
         if _asked(wanted, types.CodeActionKind.SourceFixAll):
-            edits = fix_all_edits(text, config=config, width=width)
+            cached = self.fixed_all.get(document.uri)
+            if cached is not None and cached[0] == text:
+                edits = cached[1]
+            else:
+                edits = fix_all_edits(text, config=config, width=width)
+                self.fixed_all[document.uri] = (text, edits)
             if edits:
                 actions.append(
                     _action(FIX_ALL_TITLE, types.CodeActionKind.SourceFixAll, document, edits)
@@ -134,11 +136,13 @@ def create_server(*, environ: Mapping[str, str] | None = None) -> DockyardServer
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         server.linted.pop(params.text_document.uri, None)  # settings files may have changed
+        server.fixed_all.pop(params.text_document.uri, None)
         server.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         server.linted.pop(params.text_document.uri, None)
+        server.fixed_all.pop(params.text_document.uri, None)
         server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )

@@ -208,6 +208,7 @@ async def test_a_quick_fix_edits_only_its_lines_and_the_finding_is_gone_after_it
 
     fixes = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
     assert len(fixes) == 1
+    assert fixes[0].title == "Fix DL3015: apt-get install -y --no-install-recommends"
     assert list(fixes[0].diagnostics or []) == [recommends]
     edits = edits_of(fixes[0], path)
     assert {(e.range.start.line, e.range.end.line) for e in edits} == {(2, 3)}
