@@ -29,9 +29,14 @@ _BUILD_ARG = re.compile(r"^#[ \t]*bench:[ \t]*build-arg[ \t]+(\w+)=(\S*)[ \t]*$"
 Hit = tuple[str, int, str, str]  # check, line, message, url
 
 
+# dockyard does not implement InvalidBaseImagePlatform (it reads no images); its cases exist for
+# bench/buildkit_checks.py, which measures that gap, and need an arm64 image the bench imports.
+NOT_IMPLEMENTED = {"InvalidBaseImagePlatform"}
+
+
 def _case_files() -> list[Path]:
     files = []
-    for check in sorted(p for p in CASES.iterdir() if p.is_dir()):
+    for check in sorted(p for p in CASES.iterdir() if p.is_dir() and p.name not in NOT_IMPLEMENTED):
         for entry in sorted(check.iterdir()):
             if entry.is_dir() and (entry / "Dockerfile").is_file():
                 files.append(entry / "Dockerfile")
@@ -106,7 +111,7 @@ def _buildkit_hits(dockerfile: Path, context: Path, host: str) -> set[Hit]:
 
 def test_every_check_but_invalid_base_image_platform_has_cases(check_names: frozenset[str]) -> None:
     covered = {path.relative_to(CASES).parts[0] for path in FILES}
-    assert check_names - covered == {"InvalidBaseImagePlatform"}
+    assert check_names - covered == NOT_IMPLEMENTED
 
 
 @pytest.mark.parametrize("dockerfile", FILES, ids=_case_id)
