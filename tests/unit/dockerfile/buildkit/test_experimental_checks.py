@@ -1,5 +1,6 @@
-"""The experimental BuildKit checks (CopyIgnoredFile, InvalidDefinitionDescription) and the
-.dockerignore matcher CopyIgnoredFile uses, on BuildKit's own lint-test semantics."""
+"""The experimental BuildKit checks (CopyIgnoredFile, InvalidDefinitionDescription), the
+.dockerignore matcher CopyIgnoredFile uses, on BuildKit's own lint-test semantics, and where
+dockyard follows the engine's v0.25 frontend rather than BuildKit's newest source."""
 
 from __future__ import annotations
 
@@ -146,3 +147,11 @@ def test_skip_all_does_not_skip_an_enabled_experimental_check(tmp_path: Path) ->
     from dockyard.dockerfile.rules.buildkit import CHECK_NAMES
 
     assert [(f.line, f.code) for f in found if f.code in CHECK_NAMES] == [(3, "CopyIgnoredFile")]
+
+
+def test_secrets_allow_list_is_the_engines_v0_25_one() -> None:
+    text = (
+        "FROM scratch\nENV DOCKER_AUTH_VERSION=1\nARG PUBLIC_KEY\nARG KEY_FILE\nARG KEYBOARD\n"
+        "ENV secret_MESSAGE hi\n"
+    )
+    assert _hits(text, "SecretsUsedInArgOrEnv") == [2, 4, 6]
