@@ -136,6 +136,14 @@ def _duration(value: str) -> float:
     help="Seconds a new container has to become healthy.",
 )
 @click.option(
+    "--rollout-timeout",
+    envvar="DOCKYARD_ROLLOUT_TIMEOUT",
+    type=float,
+    default=300.0,
+    show_default=True,
+    help="Seconds a Swarm service's update (or rollback) has to converge.",
+)
+@click.option(
     "--state-dir",
     envvar="DOCKYARD_STATE_DIR",
     type=click.Path(path_type=Path),
@@ -218,6 +226,7 @@ def _settings(app: Application, names: tuple[str, ...], options: dict[str, Any])
     from dockyard.update import (
         ReplaceSettings,
         Selection,
+        ServiceSettings,
         WatchSettings,
         default_state_dir,
         own_container_id,
@@ -254,6 +263,7 @@ def _settings(app: Application, names: tuple[str, ...], options: dict[str, Any])
         ),
         workers=options["concurrency"],
         own_id=own_container_id(),
+        services=ServiceSettings(timeout=options["rollout_timeout"]),
     )
 
 

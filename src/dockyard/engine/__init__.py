@@ -50,6 +50,7 @@ from dockyard.engine._nodes import ManagerStatus, NodeInspect, list_nodes
 from dockyard.engine._push import PushResult, classify_push_error, push_tag
 from dockyard.engine._services import (
     EndpointSpec,
+    Placement,
     PortConfig,
     ServiceInspect,
     ServiceSpec,
@@ -83,6 +84,7 @@ __all__ = [
     "ManagerStatus",
     "NodeInspect",
     "ObjectVersion",
+    "Placement",
     "PortConfig",
     "PushResult",
     "ServiceInspect",

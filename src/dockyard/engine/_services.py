@@ -36,6 +36,7 @@ from dockyard.errors import EngineError, ServiceNotFound
 
 __all__ = [
     "EndpointSpec",
+    "Placement",
     "PortConfig",
     "ServiceInspect",
     "ServiceSpec",
@@ -81,9 +82,15 @@ class _ContainerSpec(_EngineModel):
     labels: dict[str, str] = Field(default_factory=dict, alias="Labels")
 
 
+class Placement(_EngineModel):
+    constraints: list[str] = Field(default_factory=list, alias="Constraints")
+    max_replicas: int = Field(0, alias="MaxReplicas")  # per node; 0: no limit
+
+
 class _TaskTemplate(_EngineModel):
     container_spec: _ContainerSpec = Field(_ContainerSpec.model_validate({}), alias="ContainerSpec")
     force_update: int = Field(0, alias="ForceUpdate")
+    placement: Placement = Field(Placement.model_validate({}), alias="Placement")
 
 
 class _Replicated(_EngineModel):

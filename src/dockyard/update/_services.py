@@ -143,12 +143,14 @@ def decide_service(
 def default_policy(spec: ServiceSpec, *, monitor: timedelta) -> UpdatePolicy | None:
     """Safe update settings for a service that has none: one task at a time, each watched for
     ``monitor``, rolled back on failure, and the new task started before the old one stops
-    unless a host-mode published port would be taken twice on one node. None: the service has
-    its own ``UpdateConfig``, which is honoured."""
+    unless that cannot work: a host-mode published port would be taken twice on one node, or a
+    per-node replica limit leaves no room for the extra task. None: the service has its own
+    ``UpdateConfig``, which is honoured."""
     if spec.update_config is not None:
         return None
     host_ports = any(p.publish_mode == "host" for p in spec.endpoint_spec.ports)
-    order = "stop-first" if host_ports else "start-first"
+    per_node_limit = spec.task_template.placement.max_replicas > 0
+    order = "stop-first" if host_ports or per_node_limit else "start-first"
     return UpdatePolicy(parallelism=1, failure_action="rollback", monitor=monitor, order=order)
 
 

@@ -112,6 +112,10 @@ def test_default_policy_only_where_there_is_none_and_start_first_unless_host_por
     hosted = default_policy(spec({"EndpointSpec": host}).spec, monitor=monitor)
     assert hosted is not None
     assert hosted.order == "stop-first"
+    limited = {"ContainerSpec": {"Image": "x"}, "Placement": {"MaxReplicas": 1}}
+    one_per_node = default_policy(spec({"TaskTemplate": limited}).spec, monitor=monitor)
+    assert one_per_node is not None
+    assert one_per_node.order == "stop-first"  # no room on a node for the extra task
     own = spec({"UpdateConfig": {"FailureAction": "pause"}}).spec
     assert default_policy(own, monitor=monitor) is None
 
