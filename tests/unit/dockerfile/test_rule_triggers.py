@@ -3,7 +3,11 @@ gives exactly the findings of linting with every rule, on every file of the corp
 
 from __future__ import annotations
 
+import importlib.util
+import random
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -33,10 +37,34 @@ def test_chosen_rules_find_what_every_rule_finds_on_the_corpus() -> None:
     assert skipped > 0  # the triggers do skip rules, or this test proves nothing
 
 
+def bench_lint() -> ModuleType:
+    """bench/lint.py, for its seeded generator of odd Dockerfiles (every command and flag the
+    DL rules read, in random combinations: `apt update`, `microdnf`, pipes, ONBUILD...)."""
+    path = Path(__file__).resolve().parents[3] / "bench" / "lint.py"
+    spec = importlib.util.spec_from_file_location("dockyard_bench_lint", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_chosen_rules_find_what_every_rule_finds_on_generated_files() -> None:
+    bench = bench_lint()
+    rng = random.Random(bench.GENERATED_SEED)
+    every = all_rules()
+    for _ in range(bench.GENERATED_FILES):
+        text = bench.generated_dockerfile(rng)
+        chosen = lint_text(text, config=CONFIG)
+        assert chosen.findings == lint_text(text, config=CONFIG, rules=every).findings, text
+
+
 @pytest.mark.parametrize(
     ("text", "present", "absent"),
     [
         ("FROM debian\nRUN apt-get install -y curl\n", {"DL3008", "DL3015"}, {"DL3018"}),
+        ("FROM debian\nRUN apt update\n", {"DL3009", "DL3027"}, {"DL3018"}),  # not apt-get
         ("FROM alpine\nRUN apk add curl\n", {"DL3018", "DL3019"}, {"DL3008", "DL3033"}),
         # a word split by a line continuation is found as the parser joined it
         ("FROM debian\nRUN apt-\\\nget install curl\n", {"DL3008"}, set()),
