@@ -37,6 +37,21 @@ def test_chosen_rules_find_what_every_rule_finds_on_the_corpus() -> None:
     assert skipped > 0  # the triggers do skip rules, or this test proves nothing
 
 
+CASES = Path(__file__).resolve().parents[2] / "data" / "buildkit-checks"
+
+
+def test_chosen_checks_find_what_every_check_finds_on_the_buildkit_cases() -> None:
+    """Every BuildKit check has positive cases there (.dockerignore beside some)."""
+    every = all_rules()
+    files = sorted(p for p in CASES.rglob("*") if p.is_file() and p.name.endswith("Dockerfile"))
+    assert len(files) > 50
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        chosen = lint_text(text, path=str(path), config=CONFIG)
+        full = lint_text(text, path=str(path), config=CONFIG, rules=every)
+        assert chosen.findings == full.findings, path
+
+
 def bench_lint() -> ModuleType:
     """bench/lint.py, for its seeded generator of odd Dockerfiles (every command and flag the
     DL rules read, in random combinations: `apt update`, `microdnf`, pipes, ONBUILD...)."""

@@ -139,15 +139,11 @@ def _rule(module: str) -> Rule:
     return rule
 
 
-def _buildkit_rules() -> list[Rule]:
-    from dockyard.dockerfile.rules.buildkit import BUILDKIT_RULES
-
-    return list(BUILDKIT_RULES)
-
-
 def all_rules() -> list[Rule]:
     """Every rule, in code order (DL, DY, then BuildKit's checks)."""
-    return [_rule(module) for module, _ in _RULES] + _buildkit_rules()
+    from dockyard.dockerfile.rules.buildkit import buildkit_rules
+
+    return [_rule(module) for module, _ in _RULES] + buildkit_rules()
 
 
 def trigger_text(df: Dockerfile) -> str:
@@ -164,13 +160,15 @@ def trigger_text(df: Dockerfile) -> str:
 def rules_for(df: Dockerfile) -> list[Rule]:
     """The rules that can report on ``df``: those without triggers, and those with one of
     their trigger words in it; imported on first use, in code order."""
+    from dockyard.dockerfile.rules.buildkit import buildkit_rules_for
+
     text = trigger_text(df)
     chosen = [
         _rule(module)
         for module, triggers in _RULES
         if not triggers or any(word in text for word in triggers)
     ]
-    return chosen + _buildkit_rules()
+    return chosen + buildkit_rules_for(text)
 
 
 def rule_codes() -> list[str]:

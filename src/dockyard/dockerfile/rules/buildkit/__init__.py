@@ -10,67 +10,90 @@ names them (see ``docs/lint-buildkit-checks.md``).
 
 from __future__ import annotations
 
-from dockyard.dockerfile.rules._base import Rule
-from dockyard.dockerfile.rules.buildkit import (
-    consistent_instruction_casing,
-    copy_ignored_file,
-    duplicate_stage_name,
-    expose_invalid_format,
-    expose_proto_casing,
-    from_as_casing,
-    from_platform_flag_const_disallowed,
-    invalid_default_arg_in_from,
-    invalid_definition_description,
-    json_args_recommended,
-    legacy_key_value_format,
-    maintainer_deprecated,
-    multiple_instructions_disallowed,
-    no_empty_continuation,
-    redundant_target_platform,
-    reserved_stage_name,
-    secrets_used_in_arg_or_env,
-    stage_name_casing,
-    undefined_arg_in_from,
-    undefined_var,
-    workdir_relative_path,
-)
+import importlib
+from typing import TYPE_CHECKING
 
-__all__ = ["ALL_CHECK_NAMES", "BUILDKIT_RULES", "CHECK_NAMES", "EXPERIMENTAL_CHECKS"]
+if TYPE_CHECKING:
+    from dockyard.dockerfile.rules._base import Rule
 
-# In the order of BuildKit's rule set (frontend/dockerfile/linter/ruleset.go).
-BUILDKIT_RULES: list[Rule] = [
-    stage_name_casing.rule,
-    from_as_casing.rule,
-    no_empty_continuation.rule,
-    consistent_instruction_casing.rule,
-    duplicate_stage_name.rule,
-    reserved_stage_name.rule,
-    json_args_recommended.rule,
-    maintainer_deprecated.rule,
-    undefined_arg_in_from.rule,
-    workdir_relative_path.rule,
-    undefined_var.rule,
-    multiple_instructions_disallowed.rule,
-    legacy_key_value_format.rule,
-    redundant_target_platform.rule,
-    secrets_used_in_arg_or_env.rule,
-    invalid_default_arg_in_from.rule,
-    from_platform_flag_const_disallowed.rule,
-    copy_ignored_file.rule,
-    invalid_definition_description.rule,
-    expose_proto_casing.rule,
-    expose_invalid_format.rule,
+__all__ = [
+    "ALL_CHECK_NAMES",
+    "BUILDKIT_RULES",
+    "CHECK_NAMES",
+    "EXPERIMENTAL_CHECKS",
+    "buildkit_rules",
+    "buildkit_rules_for",
 ]
 
-CHECK_NAMES = frozenset(rule.code for rule in BUILDKIT_RULES)
-# Off unless `# check=experimental=` names them; `skip=` does not apply to them (BuildKit v0.25).
-EXPERIMENTAL_CHECKS = frozenset(
-    rule.code for rule in BUILDKIT_RULES if getattr(rule, "experimental", False)
+# In the order of BuildKit's rule set (frontend/dockerfile/linter/ruleset.go): (module, check
+# name, trigger words as in dockyard.dockerfile.rules (() = every file), experimental).
+_CHECKS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
+    ("stage_name_casing", "StageNameCasing", ("as",), False),
+    ("from_as_casing", "FromAsCasing", ("as",), False),
+    ("no_empty_continuation", "NoEmptyContinuation", ("\\", "`"), False),
+    ("consistent_instruction_casing", "ConsistentInstructionCasing", (), False),
+    ("duplicate_stage_name", "DuplicateStageName", ("as",), False),
+    ("reserved_stage_name", "ReservedStageName", ("as",), False),
+    ("json_args_recommended", "JSONArgsRecommended", ("cmd", "entrypoint"), False),
+    ("maintainer_deprecated", "MaintainerDeprecated", ("maintainer",), False),
+    ("undefined_arg_in_from", "UndefinedArgInFrom", ("$",), False),
+    ("workdir_relative_path", "WorkdirRelativePath", ("workdir",), False),
+    ("undefined_var", "UndefinedVar", ("$",), False),
+    (
+        "multiple_instructions_disallowed",
+        "MultipleInstructionsDisallowed",
+        ("cmd", "entrypoint", "healthcheck"),
+        False,
+    ),
+    ("legacy_key_value_format", "LegacyKeyValueFormat", ("env", "label"), False),
+    ("redundant_target_platform", "RedundantTargetPlatform", ("platform",), False),
+    ("secrets_used_in_arg_or_env", "SecretsUsedInArgOrEnv", ("arg", "env"), False),
+    ("invalid_default_arg_in_from", "InvalidDefaultArgInFrom", ("$",), False),
+    (
+        "from_platform_flag_const_disallowed",
+        "FromPlatformFlagConstDisallowed",
+        ("platform",),
+        False,
+    ),
+    ("copy_ignored_file", "CopyIgnoredFile", ("copy", "add"), True),
+    ("invalid_definition_description", "InvalidDefinitionDescription", ("#",), True),
+    ("expose_proto_casing", "ExposeProtoCasing", ("expose",), False),
+    ("expose_invalid_format", "ExposeInvalidFormat", ("expose",), False),
 )
 
+CHECK_NAMES = frozenset(name for _, name, _, _ in _CHECKS)
+# Off unless `# check=experimental=` names them; `skip=` does not apply to them (BuildKit v0.25).
+EXPERIMENTAL_CHECKS = frozenset(name for _, name, _, experimental in _CHECKS if experimental)
+
 # Every check of BuildKit's rule set, those dockyard cannot run included.
-ALL_CHECK_NAMES = CHECK_NAMES | {
-    "CopyIgnoredFile",
-    "InvalidBaseImagePlatform",
-    "InvalidDefinitionDescription",
-}
+ALL_CHECK_NAMES = CHECK_NAMES | {"InvalidBaseImagePlatform"}
+
+_loaded: dict[str, Rule] = {}
+
+
+def _rule(module: str) -> Rule:
+    rule = _loaded.get(module)
+    if rule is None:
+        rule = importlib.import_module(f"{__name__}.{module}").rule
+        _loaded[module] = rule
+    return rule
+
+
+def buildkit_rules() -> list[Rule]:
+    """Every check, in BuildKit's order."""
+    return [_rule(module) for module, _, _, _ in _CHECKS]
+
+
+def buildkit_rules_for(text: str) -> list[Rule]:
+    """The checks that can report on a file whose lower-cased trigger text is ``text``."""
+    return [
+        _rule(module)
+        for module, _, triggers, _ in _CHECKS
+        if not triggers or any(word in text for word in triggers)
+    ]
+
+
+def __getattr__(name: str) -> list[Rule]:
+    if name == "BUILDKIT_RULES":  # every check, imported on first use (PEP 562)
+        return buildkit_rules()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
