@@ -1,0 +1,276 @@
+"""Fixtures for Kubernetes: the one-node test cluster, images in the real registry, namespaces.
+
+The cluster is the one ``scripts/provision --kubernetes`` starts: Kubernetes 1.20 built from
+Debian 12's source package, its control plane on the host's 127.0.0.1, containerd and kubelet in
+a network namespace of their own (docs/kubernetes-testing.md). When it is not up (no API server
+answering, or no Ready node), the session brings it up with that script; if that fails, every test
+here fails, none is skipped.
+
+Each test gets a fresh namespace, deleted at teardown. Images are built on the host's Engine 20.10
+and pushed to the open registry on 127.0.0.1:5000; containerd pulls them, by digest, from the
+registry on its own namespace's 127.0.0.1:5000, which serves the same storage.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import random
+import subprocess
+import textwrap
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import docker
+import docker.errors
+import pytest
+from kubernetes import client as k8s
+from kubernetes import config as k8s_config
+from kubernetes.client.rest import ApiException
+
+from tests.conftest import DEFAULT_SOCKET, ENV_FILE, TestEnv
+
+ROOT = Path(__file__).parents[3]
+PROVISION = ROOT / "scripts" / "provision"
+PROVISION_TIMEOUT = 1200  # a cold start builds Kubernetes first: about 8-12 minutes on 2 cores
+_T = TypeVar("_T")
+
+# v1 and v2 serve their name on 8080 inside the pod; "v1"/"v2" differ only in that, so that
+# each has a digest of its own
+_DOCKERFILE = textwrap.dedent(
+    """\
+    FROM {base}
+    LABEL dockyard.test.variant={variant}
+    CMD ["sh", "-c", "echo {variant} > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]
+    """
+)
+
+
+def wait_until(condition: Callable[[], _T | None], *, timeout: float, what: str) -> _T:
+    """Poll ``condition`` until it returns something true; fail, saying ``what``, after
+    ``timeout`` seconds. A bounded condition loop, never a blind sleep."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.25)
+
+
+def _kubeconfig_path() -> tuple[str, str]:
+    """The env file's kubeconfig, and what is missing ("" when it is named and exists)."""
+    if not ENV_FILE.is_file():
+        return "", f"{ENV_FILE} is missing"
+    values = dict(line.split("=", 1) for line in ENV_FILE.read_text().splitlines() if "=" in line)
+    path = values.get("DOCKYARD_TEST_KUBECONFIG", "")
+    if not path:
+        return "", "the test env names no kubeconfig (DOCKYARD_TEST_KUBECONFIG)"
+    if not Path(path).is_file():
+        return path, f"the kubeconfig {path} is missing"
+    return path, ""
+
+
+def _cluster_problem() -> tuple[str, str]:
+    """The kubeconfig, and what is wrong with the cluster ("" when it is usable): its API server
+    must answer and list exactly one node, Ready."""
+    path, problem = _kubeconfig_path()
+    if problem:
+        return path, problem
+    try:
+        with k8s_config.new_client_from_config(config_file=path) as api:
+            nodes = k8s.CoreV1Api(api).list_node(_request_timeout=10).items
+    except Exception as exc:  # any failure means: not usable, provision it
+        return path, f"the API server of {path} does not answer ({exc})"
+    ready = [
+        node
+        for node in nodes
+        if any(c.type == "Ready" and c.status == "True" for c in node.status.conditions or [])
+    ]
+    if len(nodes) != 1 or len(ready) != 1:
+        return path, f"the cluster has {len(ready)} Ready nodes of {len(nodes)}, not 1 of 1"
+    return path, ""
+
+
+@pytest.fixture(scope="session")
+def kubeconfig(test_env: TestEnv) -> str:
+    """The admin kubeconfig of a cluster with one Ready node, provisioned if need be."""
+    path, problem = _cluster_problem()
+    if problem:
+        run = subprocess.run(
+            [str(PROVISION), "--kubernetes"],
+            capture_output=True,
+            text=True,
+            timeout=PROVISION_TIMEOUT,
+            check=False,
+        )
+        path, problem = _cluster_problem()
+        if run.returncode != 0 or problem:
+            tail = "\n".join((run.stdout + run.stderr).strip().splitlines()[-15:])
+            pytest.fail(
+                f"no usable test cluster ({problem or 'provision failed'}); "
+                f"scripts/provision --kubernetes exited {run.returncode}:\n{tail}"
+            )
+    return path
+
+
+@pytest.fixture(scope="session")
+def api_client(kubeconfig: str) -> Iterator[k8s.ApiClient]:
+    """An admin client (system:masters) of the test cluster."""
+    api = k8s_config.new_client_from_config(config_file=kubeconfig)
+    yield api
+    api.close()
+
+
+@pytest.fixture(scope="session")
+def apps(api_client: k8s.ApiClient) -> k8s.AppsV1Api:
+    return k8s.AppsV1Api(api_client)
+
+
+@pytest.fixture(scope="session")
+def core(api_client: k8s.ApiClient) -> k8s.CoreV1Api:
+    return k8s.CoreV1Api(api_client)
+
+
+def service_account_token(core: k8s.CoreV1Api, namespace: str, name: str) -> str:
+    """The token of a ServiceAccount, from the Secret the token controller makes for it
+    (Kubernetes 1.20 still does that)."""
+
+    def secret() -> str | None:
+        try:
+            account = core.read_namespaced_service_account(name, namespace)
+        except ApiException as exc:
+            if exc.status == 404:  # the serviceaccount controller has not made it yet
+                return None
+            raise
+        for ref in account.secrets or []:
+            data = core.read_namespaced_secret(ref.name, namespace).data or {}
+            if "token" in data:
+                return base64.b64decode(data["token"]).decode()
+        return None
+
+    return wait_until(secret, timeout=30, what=f"a token for {namespace}/{name}")
+
+
+@pytest.fixture
+def namespace(core: k8s.CoreV1Api, unique: str) -> Iterator[str]:
+    """A fresh namespace, ready for pods (its default ServiceAccount has its token), deleted
+    at teardown."""
+    name = f"dockyard-test-{unique}"
+    core.create_namespace(k8s.V1Namespace(metadata=k8s.V1ObjectMeta(name=name)))
+    service_account_token(core, name, "default")
+    yield name
+    with contextlib.suppress(ApiException):
+        core.delete_namespace(name, propagation_policy="Foreground")
+
+
+@dataclass(frozen=True)
+class KubeImages:
+    """The test variants, pushed to the open registry and named by digest."""
+
+    v1: str
+    v2: str
+    missing: str  # a digest in the same repository that no manifest has
+
+
+def _build_and_push(client: docker.DockerClient, base: str, repository: str, variant: str) -> str:
+    dockerfile = _DOCKERFILE.format(base=base, variant=variant)
+    image, _ = client.images.build(
+        fileobj=io.BytesIO(dockerfile.encode()), tag=f"{repository}:{variant}", rm=True
+    )
+    for line in client.api.push(repository, tag=variant, stream=True, decode=True):
+        if "error" in line:
+            pytest.fail(f"pushing {repository}:{variant}: {line['error']}")
+    image.reload()
+    digests = [d for d in image.attrs["RepoDigests"] if d.startswith(f"{repository}@")]
+    assert digests, f"no digest for {repository}:{variant} after the push"
+    return str(digests[0])
+
+
+@pytest.fixture(scope="session")
+def kube_images(test_env: TestEnv) -> Iterator[KubeImages]:
+    """Built on the host's Engine 20.10 (whatever DOCKYARD_TEST_ENGINE says: the cluster pulls
+    from the registry, not from an engine)."""
+    try:
+        client = docker.DockerClient(base_url=DEFAULT_SOCKET, version="auto")
+        client.ping()
+    except docker.errors.DockerException as exc:
+        pytest.fail(f"no engine answers at {DEFAULT_SOCKET} ({exc}): run scripts/provision")
+    repository = f"{test_env.registry}/dockyard-k8s-{random.randbytes(5).hex()}"
+    built = {v: _build_and_push(client, test_env.busybox, repository, v) for v in ("v1", "v2")}
+    yield KubeImages(
+        v1=built["v1"], v2=built["v2"], missing=f"{repository}@sha256:{random.randbytes(32).hex()}"
+    )
+    for variant in built:
+        with contextlib.suppress(docker.errors.APIError):
+            client.images.remove(f"{repository}:{variant}")
+    client.close()
+
+
+def deployment(
+    name: str, image: str, *, replicas: int = 1, progress_deadline: int = 600
+) -> k8s.V1Deployment:
+    """A Deployment of ``image`` whose pods are labelled app=``name``."""
+    labels = {"app": name}
+    return k8s.V1Deployment(
+        metadata=k8s.V1ObjectMeta(name=name, labels=labels),
+        spec=k8s.V1DeploymentSpec(
+            replicas=replicas,
+            progress_deadline_seconds=progress_deadline,
+            selector=k8s.V1LabelSelector(match_labels=labels),
+            template=k8s.V1PodTemplateSpec(
+                metadata=k8s.V1ObjectMeta(labels=labels),
+                spec=k8s.V1PodSpec(
+                    containers=[k8s.V1Container(name="app", image=image)],
+                    termination_grace_period_seconds=1,
+                ),
+            ),
+        ),
+    )
+
+
+def rolled_out(apps: k8s.AppsV1Api, namespace: str, name: str) -> k8s.V1Deployment | None:
+    """The Deployment when its rollout is complete by kubectl's rule (``kubectl rollout
+    status``): the controller has seen the latest spec (observedGeneration >= generation), and
+    every replica is updated and available; else None."""
+    current = apps.read_namespaced_deployment(name, namespace)
+    status, wanted = current.status, current.spec.replicas
+    if (status.observed_generation or 0) < current.metadata.generation:
+        return None
+    if (status.updated_replicas or 0) != wanted or (status.available_replicas or 0) != wanted:
+        return None
+    if (status.replicas or 0) != wanted:  # old replicas still terminating
+        return None
+    return current
+
+
+def wait_rolled_out(
+    apps: k8s.AppsV1Api, namespace: str, name: str, *, timeout: float = 90
+) -> k8s.V1Deployment:
+    return wait_until(
+        lambda: rolled_out(apps, namespace, name),
+        timeout=timeout,
+        what=f"deployment {namespace}/{name} to roll out",
+    )
+
+
+def pod_images(core: k8s.CoreV1Api, namespace: str, name: str) -> list[tuple[str, str]]:
+    """(spec image, resolved image ID) of the running containers of the Deployment's pods."""
+    pods = core.list_namespaced_pod(namespace, label_selector=f"app={name}").items
+    return [
+        (status.image, status.image_id)
+        for pod in pods
+        if pod.metadata.deletion_timestamp is None
+        for status in pod.status.container_statuses or []
+        if status.state.running is not None
+    ]
+
+
+def condition(current: k8s.V1Deployment, kind: str) -> Any:
+    """The Deployment's condition of type ``kind``, or None."""
+    return next((c for c in current.status.conditions or [] if c.type == kind), None)
