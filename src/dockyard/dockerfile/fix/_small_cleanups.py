@@ -1,5 +1,5 @@
 """Package-manager caches that never belong in a layer: pip (DL3042), apk (DL3019), yum/dnf
-(DL3032, DL3040, DL3041 for microdnf).
+(DL3032, DL3040 for dnf and microdnf, as hadolint reads it).
 
 Each is one flag or one ``clean all`` in the same RUN. A RUN that mounts a build cache
 (``--mount=type=cache``) is left alone: there the cache is meant to persist, outside the image.
@@ -89,7 +89,7 @@ class ApkNoCache:
 
 class YumClean:
     code = "DL3032"
-    _codes: ClassVar[dict[str, str]] = {"yum": "DL3032", "dnf": "DL3040", "microdnf": "DL3041"}
+    _codes: ClassVar[dict[str, str]] = {"yum": "DL3032", "dnf": "DL3040", "microdnf": "DL3040"}
 
     def __call__(self, doc: Doc) -> Outcome:
         outcome = Outcome()

@@ -337,3 +337,11 @@ def test_fix_lines_point_into_the_input() -> None:
         ("DL3009", 3),
         ("DL3025", 6),
     }
+
+
+def test_microdnf_clean_answers_hadolints_dl3040() -> None:
+    # hadolint reports a missing `microdnf clean all` as DL3040 (DL3041 is about pinning)
+    text = "FROM fedora:40\nRUN microdnf install -y curl-8.0\n"
+    result = fix_text(text, fixers=[YumClean()], flags=None)
+    assert result.text == "FROM fedora:40\nRUN microdnf install -y curl-8.0 && microdnf clean all\n"
+    assert [(f.code, f.line) for f in result.fixes] == [("DL3040", 2)]
