@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,14 +20,19 @@ import docker
 import docker.types
 import pytest
 
-from dockyard.engine import inspect_service, list_tasks
+from dockyard.engine import UpdateStatus, inspect_service, list_tasks
 from tests.integration.swarm.conftest import (
+    PROVISION,
     REPLICAS,
     ServiceFactory,
     Swarm,
     SwarmImages,
     wait_until,
 )
+
+# where scripts/provision --swarm keeps the pid of worker2's engine
+WORKER2_PID = Path("/run/dockyard-swarm/worker2/docker.pid")
+UNSET = UpdateStatus.model_validate({})
 
 
 @dataclass
@@ -176,3 +182,83 @@ def test_a_service_without_update_config_gets_safe_defaults(
         "start-first",  # no host-mode port that two tasks on one node would both take
     )
     assert spec.rollback_config is not None
+
+
+def test_a_worker_stopped_during_the_update_leaves_the_service_on_one_image(
+    swarm: Swarm,
+    swarm_images: SwarmImages,
+    services: ServiceFactory,
+    manager_client: docker.DockerClient,
+    tag: Tag,
+    tmp_path: Path,
+) -> None:
+    """worker2's engine is killed while the manager rolls the new digest out. The service must
+    end on the old image or the new one, never on none, and the report says which."""
+    old = tag.point_at(swarm_images.v1)
+    name = f"dockyard-swarm-{services.unique}-lost"
+    image = f"{tag.ref}@{old}"
+    manager_client.api.create_service(
+        docker.types.TaskTemplate(
+            container_spec=docker.types.ContainerSpec(image, stop_grace_period=10**9),
+            placement=docker.types.Placement(constraints=["node.role==worker"]),
+        ),
+        name=name,
+        mode=docker.types.ServiceMode("replicated", replicas=REPLICAS),
+        update_config=docker.types.UpdateConfig(
+            parallelism=1, delay=3 * 10**9, failure_action="rollback", monitor=2 * 10**9
+        ),
+        endpoint_spec=docker.types.EndpointSpec(mode="dnsrr"),
+    )
+    services.created.append(name)
+    wait_until(lambda: running(swarm, name, image), timeout=60, what=f"{name} on {image}")
+    new = tag.point_at(swarm_images.v2)
+    watching = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dockyard",
+            "watch",
+            "--run-once",
+            "--json",
+            "--rollout-timeout",
+            "60",
+            "--state-dir",
+            str(tmp_path),
+            name,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "DOCKER_HOST": swarm.manager_host},
+    )
+    try:
+        wait_until(
+            lambda: (
+                (inspect_service(swarm.manager, service=name).update_status or UNSET).state
+                == "updating"
+            ),
+            timeout=60,
+            what=f"{name}'s update to start",
+        )
+        pid = int(WORKER2_PID.read_text().strip())
+        os.kill(pid, signal.SIGKILL)
+        out, err = watching.communicate(timeout=300)
+    finally:
+        if watching.poll() is None:
+            watching.kill()
+        restore = subprocess.run([str(PROVISION), "--swarm"], capture_output=True, text=True)
+        assert restore.returncode == 0, restore.stdout + restore.stderr
+    report = json.loads(out)
+    result = entry(report, name)
+    print(f"worker stopped mid-update: {result['status']}: {result['reason']}")
+    assert result["status"] in ("updated", "rolled_back"), (result, err)
+    service = inspect_service(swarm.manager, service=name)
+    on = {f"{tag.ref}@{old}", f"{tag.ref}@{new}"}
+    assert service.image in on
+    runs = [t for t in list_tasks(swarm.manager, service=name) if t.wanted and t.running]
+    assert runs, "no task of the service runs"
+    assert {t.image for t in runs} <= on
+    if result["status"] == "updated":
+        assert service.image == f"{tag.ref}@{new}"
+    else:
+        assert result["reason"]
