@@ -7,9 +7,11 @@ the Deployment reports ProgressDeadlineExceeded, while the old replica keeps ser
 
 from __future__ import annotations
 
+import pytest
 from kubernetes import client as k8s
 
 from tests.integration.kubernetes.conftest import (
+    PROVISION_TIMEOUT,
     KubeImages,
     condition,
     deployment,
@@ -19,6 +21,9 @@ from tests.integration.kubernetes.conftest import (
 )
 
 PROGRESS_DEADLINE = 15  # seconds
+
+# the session's first test may build and start the cluster (scripts/provision --kubernetes)
+pytestmark = pytest.mark.timeout(PROVISION_TIMEOUT + 300)
 
 
 def _digest(reference: str) -> str:

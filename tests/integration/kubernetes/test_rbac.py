@@ -12,7 +12,14 @@ import pytest
 from kubernetes import client as k8s
 from kubernetes.client.rest import ApiException
 
-from tests.integration.kubernetes.conftest import deployment, service_account_token
+from tests.integration.kubernetes.conftest import (
+    PROVISION_TIMEOUT,
+    deployment,
+    service_account_token,
+)
+
+# the session's first test may build and start the cluster (scripts/provision --kubernetes)
+pytestmark = pytest.mark.timeout(PROVISION_TIMEOUT + 300)
 
 
 @pytest.fixture
