@@ -23,6 +23,8 @@ so nothing above ``engine/``, ``registry/`` or ``build/`` ever sees a foreign ex
     +-- BuildError                      exit 10  the build itself failed (carries the log tail)
     +-- UpdateError                     exit 11  watch could not update or roll back a container
     +-- AnalysisError                   exit 12  an image or archive could not be analysed
+    +-- ClusterError                    exit 13  a Kubernetes API server: unreachable, refused
+        +-- ClusterForbidden            exit 13  RBAC refused a verb (the message names it)
 
 Secrets never appear in messages: code that builds a message from user input that may carry
 credentials passes it through :func:`dockyard.secrets.redact` first.
@@ -34,6 +36,8 @@ __all__ = [
     "AnalysisError",
     "AuthenticationError",
     "BuildError",
+    "ClusterError",
+    "ClusterForbidden",
     "ConfigError",
     "ContainerNotFound",
     "DigestMismatch",
@@ -147,3 +151,11 @@ class UpdateError(DockyardError):
 
 class AnalysisError(DockyardError):
     exit_code = 12
+
+
+class ClusterError(DockyardError):
+    exit_code = 13
+
+
+class ClusterForbidden(ClusterError):
+    exit_code = 13

@@ -136,6 +136,17 @@ def _duration(value: str) -> float:
     help="Seconds a new container has to become healthy.",
 )
 @click.option(
+    "--kubernetes",
+    is_flag=True,
+    help='Follow the Kubernetes Deployments annotated dockyard.enable: "true" instead.',
+)
+@click.option("--kubeconfig", envvar="KUBECONFIG", help="With --kubernetes: as kubectl takes it.")
+@click.option("--context", "kube_context", help="With --kubernetes: the kubeconfig context.")
+@click.option(
+    "-n", "--namespace", help="With --kubernetes: the namespace (the context's by default)."
+)
+@click.option("-A", "--all-namespaces", is_flag=True, help="With --kubernetes: every namespace.")
+@click.option(
     "--rollout-timeout",
     envvar="DOCKYARD_ROLLOUT_TIMEOUT",
     type=float,
@@ -207,6 +218,9 @@ def command(app: Application, /, names: tuple[str, ...], **options: Any) -> None
     """Keep running containers on the newest image of their tag, with rollback."""
     if app.verbosity == 0:
         log.setLevel(logging.INFO)  # what watch does, for a person reading its log
+    if options["kubernetes"]:
+        _watch_kubernetes(app, names, options)
+        return
     settings = _settings(app, names, options)
     from dockyard.update import started_watcher
 
@@ -215,6 +229,30 @@ def command(app: Application, /, names: tuple[str, ...], **options: Any) -> None
         environ=app.environ,
         registry_timeout=options["registry_timeout"],
         say=app.say,
+    ) as watcher:
+        if options["run_once"]:
+            _run_once(app, watcher, options)
+        else:
+            _serve(app, watcher, options)
+
+
+def _watch_kubernetes(app: Application, names: tuple[str, ...], options: dict[str, Any]) -> None:
+    from dockyard.update import KubernetesSettings, started_kubernetes_watcher
+
+    settings = KubernetesSettings(
+        namespace=options["namespace"],
+        timeout=options["rollout_timeout"],
+        monitor_only=options["monitor_only"],
+        workers=options["concurrency"],
+    )
+    with started_kubernetes_watcher(
+        settings=settings,
+        kubeconfig=options["kubeconfig"],
+        context=options["kube_context"],
+        all_namespaces=options["all_namespaces"],
+        names=names,
+        environ=app.environ,
+        registry_timeout=options["registry_timeout"],
     ) as watcher:
         if options["run_once"]:
             _run_once(app, watcher, options)

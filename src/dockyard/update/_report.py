@@ -23,6 +23,7 @@ class Status(StrEnum):
 class Kind(StrEnum):
     CONTAINER = "container"
     SERVICE = "service"  # a Swarm service: the image fields hold digests
+    DEPLOYMENT = "deployment"  # a Kubernetes Deployment (namespace/name): digests too
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class ContainerResult:
         }
 
     def line(self) -> str:
-        name = f"service {self.name}" if self.kind is Kind.SERVICE else self.name
+        name = self.name if self.kind is Kind.CONTAINER else f"{self.kind.value} {self.name}"
         text = f"{name} ({self.image}): {self.status.value.replace('_', ' ')}"
         if self.status in (Status.UPDATED, Status.ROLLED_BACK) and self.new_image_id:
             text += f" {_short(self.old_image_id)} -> {_short(self.new_image_id)}"
@@ -66,6 +67,7 @@ class CycleReport:
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     swarm_manager: bool = False  # services were looked at: the JSON lists them too
+    kubernetes: bool = False  # watch --kubernetes: the JSON lists deployments
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)
@@ -76,6 +78,10 @@ class CycleReport:
         }
         if self.swarm_manager:
             document["services"] = [r.as_json() for r in self.results if r.kind is Kind.SERVICE]
+        if self.kubernetes:
+            document["deployments"] = [
+                r.as_json() for r in self.results if r.kind is Kind.DEPLOYMENT
+            ]
         return json.dumps(document, indent=2)
 
     def summary(self) -> str:
