@@ -8,96 +8,19 @@ event on the Deployment. What the user sees: the JSON report, the Deployment, it
 
 from __future__ import annotations
 
-import io
-import json
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-import docker
-import pytest
 from kubernetes import client as k8s
 
-from tests.conftest import DEFAULT_SOCKET, TestEnv
-from tests.integration.kubernetes.conftest import deployment, wait_rolled_out
-
-_VARIANTS = {
-    "v1": "echo v1 > /tmp/index.html; exec httpd -f -p 8080 -h /tmp",
-    "v2": "echo v2 > /tmp/index.html; exec httpd -f -p 8080 -h /tmp",
-    "broken": "echo broken; exit 1",
-}
-
-
-@dataclass
-class AppTag:
-    """``repo:app``, moved between pushed variants; ``digests`` of each variant."""
-
-    client: docker.DockerClient
-    repository: str
-    images: dict[str, str]  # variant -> image id
-
-    @property
-    def ref(self) -> str:
-        return f"{self.repository}:app"
-
-    def point_at(self, variant: str) -> str:
-        self.client.images.get(self.images[variant]).tag(self.repository, "app")
-        for line in self.client.api.push(self.repository, tag="app", stream=True, decode=True):
-            if "error" in line:
-                pytest.fail(f"pushing {self.ref}: {line['error']}")
-        digests = self.client.images.get(self.images[variant]).attrs["RepoDigests"]
-        return str(next(d for d in digests if d.startswith(self.repository)).partition("@")[2])
-
-
-@pytest.fixture(scope="module")
-def app_tag(test_env: TestEnv) -> Iterator[AppTag]:
-    client = docker.DockerClient(base_url=DEFAULT_SOCKET, version="auto")
-    repository = f"{test_env.registry}/dockyard-kwatch-{os.urandom(4).hex()}"
-    images = {}
-    for variant, command in _VARIANTS.items():
-        text = f'FROM {test_env.busybox}\nLABEL v={variant}\nCMD ["sh", "-c", "{command}"]\n'
-        image, _ = client.images.build(fileobj=io.BytesIO(text.encode()), rm=True)
-        images[variant] = str(image.id)
-    yield AppTag(client, repository, images)
-    client.close()
-
-
-def watch(kubeconfig: str, namespace: str, *extra: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dockyard",
-            "watch",
-            "--kubernetes",
-            "--run-once",
-            "--json",
-            "--kubeconfig",
-            kubeconfig,
-            "--namespace",
-            namespace,
-            "--rollout-timeout",
-            "90",
-            *list(extra),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.stdout, done.stderr
-    report: dict[str, Any] = json.loads(done.stdout)
-    report["exit_code"], report["stderr"] = done.returncode, done.stderr
-    return report
-
-
-def opted_in(name: str, image: str, **kw: Any) -> k8s.V1Deployment:
-    body = deployment(name, image, **kw)
-    body.metadata.annotations = {"dockyard.enable": "true"}
-    return body
+from tests.integration.kubernetes.conftest import (
+    AppTag,
+    deployment,
+    opted_in,
+    wait_rolled_out,
+    watch,
+)
 
 
 def events(core: k8s.CoreV1Api, namespace: str, name: str) -> list[tuple[str, str]]:
