@@ -19,6 +19,7 @@ __all__ = [
     "Container",
     "Deployment",
     "list_deployments",
+    "pull_secret_config",
     "read_deployment",
     "record_event",
     "roll_back_deployment",
@@ -62,6 +63,7 @@ class Deployment:
     conditions: tuple[Condition, ...]
     revision: int
     selector: dict[str, str]
+    pull_secrets: tuple[str, ...] = ()  # the pod template's imagePullSecrets
 
     @property
     def ref(self) -> str:
@@ -94,6 +96,7 @@ def _deployment(item: Any) -> Deployment:
         conditions=conditions,
         revision=int(annotations.get(_REVISION, "0") or 0),
         selector=dict(spec.selector.match_labels or {}),
+        pull_secrets=tuple(s.name for s in spec.template.spec.image_pull_secrets or () if s.name),
     )
 
 
@@ -125,6 +128,35 @@ def set_images(cluster: Cluster, *, namespace: str, name: str, images: dict[str,
     }
     with translate(f"patching deployment {namespace}/{name}", host=cluster.host):
         cluster.apps.patch_namespaced_deployment(name, namespace, body)
+
+
+def pull_secret_config(cluster: Cluster, deployment: Deployment) -> dict[str, Any]:
+    """The registry credentials of the Deployment's ``imagePullSecrets``, merged into one
+    docker config document (``{"auths": {...}}``), as the kubelet uses them; a secret that is
+    missing or of another type is passed over, as the kubelet does."""
+    import base64
+    import json
+
+    auths: dict[str, Any] = {}
+    for name in deployment.pull_secrets:
+        what = f"reading pull secret {deployment.namespace}/{name}"
+        try:
+            with translate(what, host=cluster.host):
+                secret: Any = cluster.core.read_namespaced_secret(name, deployment.namespace)
+        except ClusterError as exc:
+            if "answered 404" in str(exc):
+                continue
+            raise
+        data = secret.data or {}
+        try:
+            if ".dockerconfigjson" in data:
+                document = json.loads(base64.b64decode(data[".dockerconfigjson"]))
+                auths.update(document.get("auths") or {})
+            elif ".dockercfg" in data:
+                auths.update(json.loads(base64.b64decode(data[".dockercfg"])))
+        except ValueError as exc:
+            raise ClusterError(f"{what}: not a docker config ({exc.__class__.__name__})") from exc
+    return {"auths": auths}
 
 
 def running_image_ids(cluster: Cluster, deployment: Deployment) -> dict[str, set[str]]:

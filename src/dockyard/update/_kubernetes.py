@@ -21,13 +21,14 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from dockyard.errors import DockyardError
 from dockyard.kube import (
     Cluster,
     Deployment,
     list_deployments,
+    pull_secret_config,
     read_deployment,
     record_event,
     roll_back_deployment,
@@ -143,6 +144,9 @@ class DeploymentOps(Protocol):
 
     def running(self, deployment: Deployment) -> dict[str, set[str]]: ...
 
+    def pull_config(self, deployment: Deployment) -> dict[str, Any]:
+        """The docker config of the Deployment's ``imagePullSecrets``."""
+
     def set_images(self, deployment: Deployment, images: Mapping[str, str]) -> None: ...
 
     def roll_back(self, deployment: Deployment) -> int: ...
@@ -168,6 +172,9 @@ class ClusterDeployments:
     def running(self, deployment: Deployment) -> dict[str, set[str]]:
         return running_image_ids(self.cluster, deployment)
 
+    def pull_config(self, deployment: Deployment) -> dict[str, Any]:
+        return pull_secret_config(self.cluster, deployment)
+
     def set_images(self, deployment: Deployment, images: Mapping[str, str]) -> None:
         set_images(
             self.cluster, namespace=deployment.namespace, name=deployment.name, images=dict(images)
@@ -182,8 +189,16 @@ class ClusterDeployments:
         record_event(self.cluster, deployment, reason=reason, message=message, warning=warning)
 
 
+class ClosableSource(DigestSource, Protocol):
+    def close(self) -> None: ...
+
+
 class DeploymentUpdater:
-    """Carries out the decisions for the opted-in Deployments; remembers rolled-back digests."""
+    """Carries out the decisions for the opted-in Deployments; remembers rolled-back digests.
+
+    Tags of Deployments with ``imagePullSecrets`` are checked with those secrets' credentials
+    (``source_for`` makes a source of a docker config document), one HEAD per tag per set of
+    secrets; the others with dockyard's own."""
 
     def __init__(
         self,
@@ -192,6 +207,7 @@ class DeploymentUpdater:
         source: DigestSource,
         settings: KubernetesSettings,
         backoff: Backoff | None = None,
+        source_for: Callable[[Mapping[str, Any]], ClosableSource] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -199,6 +215,7 @@ class DeploymentUpdater:
         self.source = source
         self.settings = settings
         self.backoff = backoff or Backoff()
+        self.source_for = source_for
         self.sleep = sleep
         self.clock = clock
         self.rolled_back: dict[str, set[str]] = {}  # namespace/name -> digests
@@ -210,26 +227,50 @@ class DeploymentUpdater:
             if label_bool(d.annotations, "enable") is True
             and (not names or d.name in names or d.ref in names)
         ]
-        tags = {followed_tag(c.image)[0] for d in chosen for c in d.containers} - {""}
-        checks = check_references(
-            tags, source=self.source, backoff=self.backoff, workers=self.settings.workers
-        )
-        results = []
+        groups: dict[tuple[str, ...], list[Deployment]] = {}
         for deployment in chosen:
-            needs_pods = any(not followed_tag(c.image)[1] for c in deployment.containers)
+            key = (
+                (deployment.namespace, *deployment.pull_secrets) if deployment.pull_secrets else ()
+            )
+            groups.setdefault(key, []).append(deployment)
+        results = []
+        for key, members in groups.items():
             try:
-                running = self.ops.running(deployment) if needs_pods else {}
-                decision = decide_deployment(
-                    deployment,
-                    checks=checks,
-                    running=running,
-                    monitor_only=self.settings.monitor_only,
-                    rolled_back=frozenset(self.rolled_back.get(deployment.ref, ())),
-                )
-                results.append(self._carry_out(deployment, decision))
+                checks = self._check(members, with_secrets=bool(key))
             except DockyardError as exc:
-                results.append(_result(deployment, Status.FAILED, reason=str(exc)))
+                results += [_result(d, Status.FAILED, reason=str(exc), check=True) for d in members]
+                continue
+            results += [self._one(d, checks) for d in members]
         return sorted(results, key=lambda r: r.name)
+
+    def _check(self, members: list[Deployment], *, with_secrets: bool) -> dict[str, CheckResult]:
+        tags = {followed_tag(c.image)[0] for d in members for c in d.containers} - {""}
+        if not with_secrets or self.source_for is None:
+            return check_references(
+                tags, source=self.source, backoff=self.backoff, workers=self.settings.workers
+            )
+        source = self.source_for(self.ops.pull_config(members[0]))
+        try:
+            return check_references(
+                tags, source=source, backoff=Backoff(), workers=self.settings.workers
+            )
+        finally:
+            source.close()
+
+    def _one(self, deployment: Deployment, checks: Mapping[str, CheckResult]) -> ContainerResult:
+        needs_pods = any(not followed_tag(c.image)[1] for c in deployment.containers)
+        try:
+            running = self.ops.running(deployment) if needs_pods else {}
+            decision = decide_deployment(
+                deployment,
+                checks=checks,
+                running=running,
+                monitor_only=self.settings.monitor_only,
+                rolled_back=frozenset(self.rolled_back.get(deployment.ref, ())),
+            )
+            return self._carry_out(deployment, decision)
+        except DockyardError as exc:
+            return _result(deployment, Status.FAILED, reason=str(exc))
 
     def _carry_out(self, deployment: Deployment, decision: DeploymentDecision) -> ContainerResult:
         if decision.action is ServiceAction.FRESH:
@@ -323,6 +364,9 @@ def started_kubernetes_watcher(
                 ops=ClusterDeployments(cluster, namespace=namespace),
                 source=source,
                 settings=settings,
+                source_for=lambda config: RegistryDigestSource(
+                    environ={}, timeout=registry_timeout, docker_config=config
+                ),
             )
             yield KubernetesWatcher(updater, names=names)
         finally:

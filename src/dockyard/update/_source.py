@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from dockyard.registry import (
     CredentialStore,
@@ -19,8 +20,20 @@ class RegistryDigestSource:
     """A :class:`~dockyard.update.DigestSource` over one long-lived ``RegistryClient``, and the
     credentials the engine needs to pull from the same registries."""
 
-    def __init__(self, *, environ: Mapping[str, str], timeout: float = 10.0) -> None:
-        self._store = CredentialStore.from_environment(environ=environ)
+    def __init__(
+        self,
+        *,
+        environ: Mapping[str, str],
+        timeout: float = 10.0,
+        docker_config: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Credentials from ``environ`` (the docker config it names, ``REPO_USER``...), or,
+        given ``docker_config``, from that document only (a Kubernetes pull secret's)."""
+        self._store = (
+            CredentialStore(config=docker_config)
+            if docker_config is not None
+            else CredentialStore.from_environment(environ=environ)
+        )
         self._client = RegistryClient(credentials=self._store, timeout=timeout)
 
     def remote_digest(self, ref: str) -> RemoteDigest:

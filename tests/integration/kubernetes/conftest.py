@@ -290,11 +290,12 @@ _VARIANTS = {
 
 @dataclass
 class AppTag:
-    """``repo:app``, moved between pushed variants; ``digests`` of each variant."""
+    """``repo:app``, moved between pushed variants (``images``: variant -> image id)."""
 
     client: docker.DockerClient
     repository: str
-    images: dict[str, str]  # variant -> image id
+    images: dict[str, str]
+    auth: dict[str, str] | None = None  # for a registry with basic auth
 
     @property
     def ref(self) -> str:
@@ -302,23 +303,29 @@ class AppTag:
 
     def point_at(self, variant: str) -> str:
         self.client.images.get(self.images[variant]).tag(self.repository, "app")
-        for line in self.client.api.push(self.repository, tag="app", stream=True, decode=True):
+        for line in self.client.api.push(
+            self.repository, tag="app", stream=True, decode=True, auth_config=self.auth
+        ):
             if "error" in line:
                 pytest.fail(f"pushing {self.ref}: {line['error']}")
         digests = self.client.images.get(self.images[variant]).attrs["RepoDigests"]
         return str(next(d for d in digests if d.startswith(self.repository)).partition("@")[2])
 
 
+def built_variants(client: docker.DockerClient, base: str) -> dict[str, str]:
+    images = {}
+    for variant, command in _VARIANTS.items():
+        text = f'FROM {base}\nLABEL v={variant}\nCMD ["sh", "-c", "{command}"]\n'
+        image, _ = client.images.build(fileobj=io.BytesIO(text.encode()), rm=True)
+        images[variant] = str(image.id)
+    return images
+
+
 @pytest.fixture(scope="module")
 def app_tag(test_env: TestEnv) -> Iterator[AppTag]:
     client = docker.DockerClient(base_url=DEFAULT_SOCKET, version="auto")
     repository = f"{test_env.registry}/dockyard-kwatch-{os.urandom(4).hex()}"
-    images = {}
-    for variant, command in _VARIANTS.items():
-        text = f'FROM {test_env.busybox}\nLABEL v={variant}\nCMD ["sh", "-c", "{command}"]\n'
-        image, _ = client.images.build(fileobj=io.BytesIO(text.encode()), rm=True)
-        images[variant] = str(image.id)
-    yield AppTag(client, repository, images)
+    yield AppTag(client, repository, built_variants(client, test_env.busybox))
     client.close()
 
 

@@ -8,14 +8,20 @@ event on the Deployment. What the user sees: the JSON report, the Deployment, it
 
 from __future__ import annotations
 
+import base64
+import json
+import os
 import subprocess
 import sys
 from typing import Any
 
+import docker
 from kubernetes import client as k8s
 
+from tests.conftest import DEFAULT_SOCKET, TestEnv
 from tests.integration.kubernetes.conftest import (
     AppTag,
+    built_variants,
     deployment,
     opted_in,
     wait_rolled_out,
@@ -105,3 +111,56 @@ def test_an_unreachable_api_server_is_one_clear_line(tmp_path: Any) -> None:
     assert lines[-1].startswith("dockyard: error: listing deployments in web: no Kubernetes API")
     assert "Traceback" not in done.stderr
     assert "not-a-secret" not in done.stderr
+
+
+def test_the_pull_secrets_of_a_deployment_are_its_registry_credentials(
+    kubeconfig: str,
+    apps: k8s.AppsV1Api,
+    core: k8s.CoreV1Api,
+    namespace: str,
+    test_env: TestEnv,
+) -> None:
+    """A tag on the registry with basic auth: dockyard checks it with the credentials of the
+    Deployment's imagePullSecrets (its own are not used for it), as the kubelet pulls with them."""
+    client = docker.DockerClient(base_url=DEFAULT_SOCKET, version="auto")
+    auth = {"username": test_env.auth_user, "password": test_env.auth_password}
+    repository = f"{test_env.auth_registry}/dockyard-kwatch-{os.urandom(4).hex()}"
+    tag = AppTag(client, repository, built_variants(client, test_env.busybox), auth=auth)
+    old = tag.point_at("v1")
+
+    def secret(name: str, password: str) -> None:
+        token = base64.b64encode(f"{test_env.auth_user}:{password}".encode()).decode()
+        config = {"auths": {test_env.auth_registry: {"auth": token}}}
+        core.create_namespaced_secret(
+            namespace,
+            k8s.V1Secret(
+                metadata=k8s.V1ObjectMeta(name=name),
+                type="kubernetes.io/dockerconfigjson",
+                string_data={".dockerconfigjson": json.dumps(config)},
+            ),
+        )
+
+    secret("registry", test_env.auth_password)
+    secret("wrong", "not-the-password")
+    for name, secret_name in (("web", "registry"), ("refused", "wrong")):
+        body = opted_in(name, f"{tag.ref}@{old}")
+        body.spec.template.spec.image_pull_secrets = [k8s.V1LocalObjectReference(name="registry")]
+        apps.create_namespaced_deployment(namespace, body)
+        wait_rolled_out(apps, namespace, name)
+        if secret_name != "registry":  # pods pulled; now dockyard is to check with the wrong one
+            path = "/spec/template/spec/imagePullSecrets"
+            patch = [{"op": "replace", "path": path, "value": [{"name": secret_name}]}]
+            apps.patch_namespaced_deployment(name, namespace, patch)
+            wait_rolled_out(apps, namespace, name)
+    new = tag.point_at("v2")
+
+    report = watch(kubeconfig, namespace)
+
+    results = {d["name"].split("/")[1]: d for d in report["deployments"]}
+    assert (results["web"]["status"], results["web"]["new_image_id"]) == ("updated", new)
+    assert results["refused"]["status"] == "failed"
+    assert results["refused"]["reason"].startswith("check failed:")
+    assert "not-the-password" not in report["stderr"] + json.dumps(report["deployments"])
+    current = wait_rolled_out(apps, namespace, "web")
+    assert current.spec.template.spec.containers[0].image == f"{tag.ref}@{new}"
+    client.close()
