@@ -14,7 +14,6 @@ rule catches holds one of its triggers.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from dockyard.dockerfile.rules._base import (
@@ -23,7 +22,9 @@ from dockyard.dockerfile.rules._base import (
     LintContext,
     Rule,
     Severity,
+    can_report,
     iter_instructions,
+    load_rule,
     shell_of,
 )
 
@@ -128,15 +129,10 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dy007", ()),
     ("dy008", ()),
 )
-_loaded: dict[str, Rule] = {}
 
 
 def _rule(module: str) -> Rule:
-    rule = _loaded.get(module)
-    if rule is None:
-        rule = importlib.import_module(f"{__name__}.{module}").rule
-        _loaded[module] = rule
-    return rule
+    return load_rule(f"{__name__}.{module}")
 
 
 def all_rules() -> list[Rule]:
@@ -163,11 +159,7 @@ def rules_for(df: Dockerfile) -> list[Rule]:
     from dockyard.dockerfile.rules.buildkit import buildkit_rules_for
 
     text = trigger_text(df)
-    chosen = [
-        _rule(module)
-        for module, triggers in _RULES
-        if not triggers or any(word in text for word in triggers)
-    ]
+    chosen = [_rule(module) for module, triggers in _RULES if can_report(triggers, text)]
     return chosen + buildkit_rules_for(text)
 
 

@@ -40,6 +40,7 @@ How to add a rule (one rule, one module, one twin test table):
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
@@ -56,11 +57,27 @@ __all__ = [
     "Rule",
     "Severity",
     "StreamRule",
+    "can_report",
     "iter_instructions",
+    "load_rule",
     "onbuild_triggers",
     "run_script",
     "shell_of",
 ]
+
+
+def load_rule(module: str) -> Rule:
+    """The ``rule`` of a rule module, imported on first use: the registries name modules, so a
+    file loads only the rules it can need (``importlib`` keeps each module once)."""
+    rule: Rule = importlib.import_module(module).rule
+    return rule
+
+
+def can_report(triggers: tuple[str, ...], text: str) -> bool:
+    """Whether a rule with these trigger words (``()``: none, it reads every file) can report on
+    a file whose lower-cased trigger text is ``text``."""
+    return not triggers or any(word in text for word in triggers)
+
 
 _HEREDOC_MARKER = re.compile(r"""^\d*<<-?(['"]?)[A-Za-z0-9_.-]+\1$""")
 

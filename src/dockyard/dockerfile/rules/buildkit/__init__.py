@@ -10,8 +10,9 @@ names them (see ``docs/lint-buildkit-checks.md``).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from dockyard.dockerfile.rules._base import can_report, load_rule
 
 if TYPE_CHECKING:
     from dockyard.dockerfile.rules._base import Rule
@@ -68,15 +69,9 @@ EXPERIMENTAL_CHECKS = frozenset(name for _, name, _, experimental in _CHECKS if 
 # Every check of BuildKit's rule set, those dockyard cannot run included.
 ALL_CHECK_NAMES = CHECK_NAMES | {"InvalidBaseImagePlatform"}
 
-_loaded: dict[str, Rule] = {}
-
 
 def _rule(module: str) -> Rule:
-    rule = _loaded.get(module)
-    if rule is None:
-        rule = importlib.import_module(f"{__name__}.{module}").rule
-        _loaded[module] = rule
-    return rule
+    return load_rule(f"{__name__}.{module}")
 
 
 def buildkit_rules() -> list[Rule]:
@@ -86,11 +81,7 @@ def buildkit_rules() -> list[Rule]:
 
 def buildkit_rules_for(text: str) -> list[Rule]:
     """The checks that can report on a file whose lower-cased trigger text is ``text``."""
-    return [
-        _rule(module)
-        for module, _, triggers, _ in _CHECKS
-        if not triggers or any(word in text for word in triggers)
-    ]
+    return [_rule(module) for module, _, triggers, _ in _CHECKS if can_report(triggers, text)]
 
 
 def __getattr__(name: str) -> list[Rule]:
