@@ -24,7 +24,8 @@ so nothing above ``engine/``, ``registry/`` or ``build/`` ever sees a foreign ex
     +-- UpdateError                     exit 11  watch could not update or roll back a container
     +-- AnalysisError                   exit 12  an image or archive could not be analysed
     +-- ClusterError                    exit 13  a Kubernetes API server: unreachable, refused
-        +-- ClusterForbidden            exit 13  RBAC refused a verb (the message names it)
+    |   +-- ClusterForbidden            exit 13  RBAC refused a verb (the message names it)
+    +-- DiagramError                    exit 14  a diagram could not be drawn (no Graphviz `dot`)
 
 Secrets never appear in messages: code that builds a message from user input that may carry
 credentials passes it through :func:`dockyard.secrets.redact` first.
@@ -40,6 +41,7 @@ __all__ = [
     "ClusterForbidden",
     "ConfigError",
     "ContainerNotFound",
+    "DiagramError",
     "DigestMismatch",
     "DockerfileError",
     "DockyardError",
@@ -159,3 +161,10 @@ class ClusterError(DockyardError):
 
 class ClusterForbidden(ClusterError):
     exit_code = 13
+
+
+class DiagramError(DockyardError):
+    """``dockyard diagram`` could not draw: Graphviz's ``dot`` is missing or failed, or a
+    manifest file does not parse."""
+
+    exit_code = 14
