@@ -23,9 +23,11 @@ if TYPE_CHECKING:
         Registry,
         Reporter,
         ServedImage,
+        push_built,
         run_build,
     )
     from dockyard.build._progress import LiveReporter, PlainReporter
+    from dockyard.build._registry import BuildRegistry, open_registry
     from dockyard.build._source import Source, SourceInfo, checkout
     from dockyard.build._tags import LABEL_INPUTS, TagPlan, oci_labels, plan_tags, sanitize_tag
 
@@ -43,7 +45,10 @@ _HOME = {
     "Registry": "_pipeline",
     "Reporter": "_pipeline",
     "ServedImage": "_pipeline",
+    "push_built": "_pipeline",
     "run_build": "_pipeline",
+    "BuildRegistry": "_registry",
+    "open_registry": "_registry",
     "LiveReporter": "_progress",
     "PlainReporter": "_progress",
     "Source": "_source",
@@ -61,6 +66,7 @@ __all__ = [
     "TRANSLATION_VERSION",
     "BuildOptions",
     "BuildOutcome",
+    "BuildRegistry",
     "DemoResult",
     "LiveReporter",
     "PlainReporter",
@@ -76,7 +82,9 @@ __all__ = [
     "inputs_hash",
     "needs_translation",
     "oci_labels",
+    "open_registry",
     "plan_tags",
+    "push_built",
     "run_build",
     "run_demo",
     "sanitize_tag",

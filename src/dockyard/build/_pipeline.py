@@ -35,6 +35,7 @@ __all__ = [
     "Registry",
     "Reporter",
     "ServedImage",
+    "push_built",
     "run_build",
     "start_lookup",
 ]
@@ -100,6 +101,7 @@ class BuildOutcome:
     duration_s: float
     skipped: bool
     image_id: str | None = None
+    dockerfile: str | None = None  # the Dockerfile's text, when this run read it (not on a skip)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -247,6 +249,24 @@ def run_build(
         duration_s=time.monotonic() - started,
         skipped=False,
         image_id=image_id,
+        dockerfile=plan.dockerfile_text,
+    )
+
+
+def push_built(
+    engine: Engine,
+    registry: Registry,
+    *,
+    image: str,
+    tags: Sequence[str],
+    reporter: Reporter,
+) -> tuple[str, int]:
+    """Push the tags of an image :func:`run_build` built without ``push`` (a caller that checks
+    the image between the build and the push): (the digest the registry serves, stored size)."""
+    if not tags:
+        raise UsageError("nothing to push: the build made no tags")
+    return _push_all(
+        engine, registry, repository=_repository(image), tags=tuple(tags), reporter=reporter
     )
 
 

@@ -103,6 +103,10 @@ class _RootFS(_EngineModel):
     layers: list[str] = Field(default_factory=list, alias="Layers")
 
 
+class _ImageConfig(_EngineModel):
+    user: str = Field("", alias="User")
+
+
 class ImageInspect(_EngineModel):
     """``GET /images/{name}/json``, the fields dockyard reads. On the containerd image store
     ``id`` is the digest of the image's index or manifest, not of its config."""
@@ -115,6 +119,12 @@ class ImageInspect(_EngineModel):
     variant: str = Field("", alias="Variant")
     size: int = Field(0, alias="Size")
     rootfs: _RootFS = Field(_RootFS.model_validate({}), alias="RootFS")
+    config: _ImageConfig = Field(_ImageConfig.model_validate({}), alias="Config")
+
+    @property
+    def user(self) -> str:
+        """The user the image runs as (``Config.User``); "" when it names none (root)."""
+        return self.config.user
 
     @property
     def diff_ids(self) -> list[str]:
