@@ -24,6 +24,8 @@ class Kind(StrEnum):
     CONTAINER = "container"
     SERVICE = "service"  # a Swarm service: the image fields hold digests
     DEPLOYMENT = "deployment"  # a Kubernetes Deployment (namespace/name): digests too
+    STATEFULSET = "statefulset"  # a Kubernetes StatefulSet (namespace/name)
+    DAEMONSET = "daemonset"  # a Kubernetes DaemonSet (namespace/name)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class CycleReport:
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     swarm_manager: bool = False  # services were looked at: the JSON lists them too
-    kubernetes: bool = False  # watch --kubernetes: the JSON lists deployments
+    kubernetes: bool = False  # watch --kubernetes: the JSON lists deployments, statefulsets, ...
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)
@@ -79,9 +81,8 @@ class CycleReport:
         if self.swarm_manager:
             document["services"] = [r.as_json() for r in self.results if r.kind is Kind.SERVICE]
         if self.kubernetes:
-            document["deployments"] = [
-                r.as_json() for r in self.results if r.kind is Kind.DEPLOYMENT
-            ]
+            for kind in (Kind.DEPLOYMENT, Kind.STATEFULSET, Kind.DAEMONSET):
+                document[f"{kind.value}s"] = [r.as_json() for r in self.results if r.kind is kind]
         return json.dumps(document, indent=2)
 
     def summary(self) -> str:
