@@ -7,7 +7,8 @@ so nothing above ``engine/``, ``registry/`` or ``build/`` ever sees a foreign ex
 
     DockyardError                       exit 1
     +-- UsageError                      exit 2   bad arguments or options
-    +-- ConfigError                     exit 2   unreadable config (docker config, .hadolint.yaml)
+    +-- ConfigError                     exit 2   unreadable config (docker config, .hadolint.yaml,
+    |                                            serve.yaml: one line per wrong key)
     +-- EngineError                     exit 3   the Docker/Podman engine
     |   +-- EngineUnavailable           exit 3   no engine answers at DOCKER_HOST
     |   +-- ImageNotFound               exit 4   no such image in the engine
@@ -26,6 +27,7 @@ so nothing above ``engine/``, ``registry/`` or ``build/`` ever sees a foreign ex
     +-- ClusterError                    exit 13  a Kubernetes API server: unreachable, refused
     |   +-- ClusterForbidden            exit 13  RBAC refused a verb (the message names it)
     +-- DiagramError                    exit 14  a diagram could not be drawn (no Graphviz `dot`)
+    +-- StoreError                      exit 15  serve's database: PostgreSQL down, SQLite unusable
 
 Secrets never appear in messages: code that builds a message from user input that may carry
 credentials passes it through :func:`dockyard.secrets.redact` first.
@@ -53,6 +55,7 @@ __all__ = [
     "RegistryUnavailable",
     "ServiceNotFound",
     "SourceError",
+    "StoreError",
     "UpdateError",
     "UsageError",
 ]
@@ -168,3 +171,10 @@ class DiagramError(DockyardError):
     manifest file does not parse."""
 
     exit_code = 14
+
+
+class StoreError(DockyardError):
+    """``dockyard serve``'s database is unreachable or failed: PostgreSQL down or refusing,
+    or the SQLite file in the state directory cannot be opened."""
+
+    exit_code = 15
