@@ -28,6 +28,7 @@ __all__ = ["cli", "main"]
 # Explicit registry of commands: name -> module under dockyard.cli. No magic discovery.
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("dockyard.cli.build", "Clone a git repository, build its Dockerfile, tag and push."),
+    "deploy": ("dockyard.cli.deploy", "Deploy an image by digest to containers, services, pods."),
     "demo": ("dockyard.cli.demo", "Create a sample repository, build it and push it locally."),
     "lint": ("dockyard.cli.lint", "Check Dockerfiles against hadolint's and dockyard's rules."),
     "lsp": ("dockyard.cli.lsp", "Serve lint findings, fixes and rule help to an editor (LSP)."),

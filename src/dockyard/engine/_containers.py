@@ -189,11 +189,23 @@ def image_info(engine: Engine, *, ref: str) -> ImageInfo | None:
     )
 
 
-def pull_image(engine: Engine, *, ref: str, auth: Mapping[str, str] | None = None) -> ImageInfo:
-    """Pull ``ref`` (``repo:tag``); ``auth`` is ``{"username", "password"}`` for the engine."""
+def pull_image(
+    engine: Engine,
+    *,
+    ref: str,
+    auth: Mapping[str, str] | None = None,
+    digest: str | None = None,
+) -> ImageInfo:
+    """Pull ``ref`` (``repo:tag``); ``auth`` is ``{"username", "password"}`` for the engine.
+
+    With ``digest``, exactly that manifest is pulled (``repo@digest``: what was checked is what
+    arrives, even if the tag moved meanwhile) and the local ``repo:tag`` is pointed at it, so a
+    container recreated from the tag runs that image."""
     repository, tag = _split_tag(ref)
     with translate_errors(f"pulling {ref}"):
-        engine.sdk.api.pull(repository, tag=tag, auth_config=dict(auth) if auth else None)
+        engine.sdk.api.pull(repository, tag=digest or tag, auth_config=dict(auth) if auth else None)
+        if digest:
+            engine.sdk.api.tag(f"{repository}@{digest}", repository, tag, force=True)
     info = image_info(engine, ref=ref)
     if info is None:
         raise ImageNotFound(f"{ref} is not in the engine after pulling it")

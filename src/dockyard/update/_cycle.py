@@ -64,6 +64,10 @@ class WatchSettings:
     workers: int = 8
     own_id: str | None = None
     services: ServiceSettings = field(default_factory=ServiceSettings)
+    # A swarm manager's services are followed in the same cycle (``deploy`` updates its own).
+    follow_services: bool = True
+    # Pull the digest the registry answered, not the tag (``deploy`` pins an exact digest).
+    pull_by_digest: bool = False
 
 
 @dataclass
@@ -163,7 +167,7 @@ class Watcher:
         for container in selected:
             if container.running:
                 run_hook(self.engine, container=container, hook="post-check")
-        if manager:
+        if manager and self.settings.follow_services:
             report.results += self.services.run(images=images)
         report.results.sort(key=lambda r: (r.kind, r.name))
         report.duration = time.monotonic() - started
@@ -252,7 +256,8 @@ class Watcher:
             failed = action is ContainerAction.CHECK_FAILED
             report.results.append(_result(container, status, reason, check=failed))
             return
-        new_id = self._pull_once(container.image_ref, pulled)
+        digest = check.digest if self.settings.pull_by_digest else None
+        new_id = self._pull_once(container.image_ref, pulled, digest=digest)
         if isinstance(new_id, Exception):
             report.results.append(
                 _result(container, Status.FAILED, f"pull failed: {new_id}", check=True)
@@ -270,11 +275,14 @@ class Watcher:
             self._digest_cache[image_id] = {d.rpartition("@")[2] for d in digests}
         return self._digest_cache[image_id]
 
-    def _pull_once(self, ref: str, pulled: dict[str, str | Exception]) -> str | Exception:
+    def _pull_once(
+        self, ref: str, pulled: dict[str, str | Exception], *, digest: str | None = None
+    ) -> str | Exception:
         if ref not in pulled:
             log.info("%s: pulling", ref)
             try:
-                pulled[ref] = pull_image(self.engine, ref=ref, auth=self.auth_for(ref)).id
+                auth = self.auth_for(ref)
+                pulled[ref] = pull_image(self.engine, ref=ref, auth=auth, digest=digest).id
             except DockyardError as exc:
                 pulled[ref] = exc
         return pulled[ref]
