@@ -28,6 +28,8 @@ so nothing above ``engine/``, ``registry/`` or ``build/`` ever sees a foreign ex
     |   +-- ClusterForbidden            exit 13  RBAC refused a verb (the message names it)
     +-- DiagramError                    exit 14  a diagram could not be drawn (no Graphviz `dot`)
     +-- StoreError                      exit 15  serve's database: PostgreSQL down, SQLite unusable
+    +-- StackUnknown                    exit 16  init cannot tell a project's stack from its files
+    +-- WouldOverwrite                  exit 17  init would overwrite a file (--force allows it)
 
 Secrets never appear in messages: code that builds a message from user input that may carry
 credentials passes it through :func:`dockyard.secrets.redact` first.
@@ -55,9 +57,11 @@ __all__ = [
     "RegistryUnavailable",
     "ServiceNotFound",
     "SourceError",
+    "StackUnknown",
     "StoreError",
     "UpdateError",
     "UsageError",
+    "WouldOverwrite",
 ]
 
 
@@ -178,3 +182,19 @@ class StoreError(DockyardError):
     or the SQLite file in the state directory cannot be opened."""
 
     exit_code = 15
+
+
+class StackUnknown(DockyardError):
+    """``init`` found no stack it knows in a directory, or more than one."""
+
+    exit_code = 16
+
+
+class WouldOverwrite(DockyardError):
+    """``init`` would replace an existing file; ``path`` names the first one."""
+
+    exit_code = 17
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.path = path
