@@ -1,17 +1,21 @@
-"""Kubernetes Deployments: a new digest of a container's tag is patched in and rolled out.
+"""Kubernetes workloads: a new digest of a container's tag is patched in and rolled out.
 
-``watch --kubernetes`` follows the Deployments opted in by the annotation
+``watch --kubernetes`` follows the Deployments, StatefulSets and DaemonSets opted in by the
+annotation
 ``dockyard.enable: "true"`` (Watchtower's label names work as annotations too, and
 ``monitor-only``). Per container: its tag, one HEAD per tag for the whole cycle, the digest it
 runs (pinned in the image, else what its pods resolved); a new digest is patched in pinned
-(``repo:tag@sha256:...``), the rollout is waited for by kubectl's rule (observedGeneration,
-updated, available and total replicas), and a rollout that reports ``ProgressDeadlineExceeded``
-or does not finish in time is rolled back to the previous revision's pod template, with the
-reason in the report and a Kubernetes event on the Deployment. A digest rolled back is not
-tried again until a newer one is pushed or dockyard restarts.
+(``repo:tag@sha256:...``), the rollout is waited for by kubectl's rule for the kind
+(``rollout status``), and a rollout that fails (a Deployment's ``ProgressDeadlineExceeded``) or
+does not finish within the rollout timeout (the only limit StatefulSets and DaemonSets have) is
+rolled back to the previous revision's pod template, with the reason in the report and a
+Kubernetes event on the workload. A digest rolled back is not tried again until a newer one is
+pushed or dockyard restarts. A StatefulSet or DaemonSet with the ``OnDelete`` strategy is not
+updated: its rollout happens only when someone deletes its pods, so it cannot be waited for.
 
-Decisions are pure functions (:func:`decide_deployment`, :func:`judge_deployment`); the
-:class:`DeploymentUpdater` carries them out through :class:`DeploymentOps`.
+Decisions are pure functions (:func:`decide_workload`, the ``judge_*`` rules per kind,
+:func:`stuck_pods`); the :class:`DeploymentUpdater` carries them out through
+:class:`DeploymentOps`.
 """
 
 from __future__ import annotations
@@ -23,15 +27,25 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from dockyard.errors import DockyardError
+from dockyard.errors import ClusterForbidden, DockyardError
 from dockyard.kube import (
     Cluster,
+    DaemonSet,
     Deployment,
+    Pod,
+    StatefulSet,
+    UpdateStrategy,
+    Workload,
+    WorkloadKind,
+    delete_pod,
     list_deployments,
+    list_pods,
+    list_workloads,
     pull_secret_config,
     read_deployment,
+    read_workload,
     record_event,
-    roll_back_deployment,
+    roll_back_workload,
     running_image_ids,
     set_images,
 )
@@ -48,8 +62,13 @@ __all__ = [
     "KubernetesSettings",
     "KubernetesWatcher",
     "decide_deployment",
+    "decide_workload",
+    "judge_daemonset",
     "judge_deployment",
+    "judge_statefulset",
+    "judge_workload",
     "started_kubernetes_watcher",
+    "stuck_pods",
 ]
 
 log = logging.getLogger("dockyard.watch")
@@ -96,21 +115,86 @@ def judge_deployment(
     return Rollout.CONVERGED, f"{wanted} replica(s) updated and available"
 
 
-def decide_deployment(
-    deployment: Deployment,
+def judge_statefulset(statefulset: StatefulSet) -> tuple[Rollout, str]:
+    """kubectl's rule for a StatefulSet (``rollout status``): done when the controller saw the
+    latest spec, every replica is ready, the replicas from the partition up are at the update
+    revision, and (with no partition) the current revision is the update revision. There is no
+    progress deadline: a rollout that never gets there is IN_PROGRESS until the caller's
+    timeout. ``OnDelete`` cannot be waited for: PAUSED, with the reason."""
+    if statefulset.strategy is UpdateStrategy.ON_DELETE:
+        return Rollout.PAUSED, _ON_DELETE
+    if statefulset.observed_generation == 0 or (
+        statefulset.observed_generation < statefulset.generation
+    ):
+        return Rollout.IN_PROGRESS, "waiting for the controller to see the new spec"
+    wanted = statefulset.replicas
+    if statefulset.ready_replicas < wanted:
+        return Rollout.IN_PROGRESS, f"{statefulset.ready_replicas} of {wanted} pods ready"
+    partition = min(max(statefulset.partition, 0), wanted)
+    if statefulset.updated_replicas < wanted - partition:
+        updated, of = statefulset.updated_replicas, wanted - partition
+        return Rollout.IN_PROGRESS, f"{updated} of {of} pods at the new revision"
+    if partition == 0 and statefulset.current_revision != statefulset.update_revision:
+        return (
+            Rollout.IN_PROGRESS,
+            f"waiting for every pod at revision {statefulset.update_revision}",
+        )
+    if partition:
+        return Rollout.CONVERGED, f"partitioned rollout done: {wanted - partition} pod(s) updated"
+    return Rollout.CONVERGED, f"{wanted} pod(s) at revision {statefulset.update_revision}, ready"
+
+
+def judge_daemonset(daemonset: DaemonSet) -> tuple[Rollout, str]:
+    """kubectl's rule for a DaemonSet (``rollout status``): done when the controller saw the
+    latest spec and every node that should run a pod runs an updated, available one. No
+    progress deadline, as for StatefulSets; ``OnDelete`` cannot be waited for."""
+    if daemonset.strategy is UpdateStrategy.ON_DELETE:
+        return Rollout.PAUSED, _ON_DELETE
+    if daemonset.observed_generation < daemonset.generation:
+        return Rollout.IN_PROGRESS, "waiting for the controller to see the new spec"
+    wanted = daemonset.desired_scheduled
+    if daemonset.updated_scheduled < wanted:
+        return Rollout.IN_PROGRESS, f"{daemonset.updated_scheduled} of {wanted} pods updated"
+    if daemonset.available < wanted:
+        return Rollout.IN_PROGRESS, f"{daemonset.available} of {wanted} updated pods available"
+    return Rollout.CONVERGED, f"{wanted} pod(s) updated and available"
+
+
+def judge_workload(workload: Workload, *, deadline_counts: bool = True) -> tuple[Rollout, str]:
+    """The rollout rule of the workload's kind (``deadline_counts``: see
+    :func:`judge_deployment`; the other kinds have no deadline)."""
+    if isinstance(workload, StatefulSet):
+        return judge_statefulset(workload)
+    if isinstance(workload, DaemonSet):
+        return judge_daemonset(workload)
+    return judge_deployment(workload, deadline_counts=deadline_counts)
+
+
+_ON_DELETE = (
+    "its updateStrategy is OnDelete: pods take a new template only when deleted, "
+    "so a rollout cannot be waited for"
+)
+
+
+def decide_workload(
+    workload: Workload,
     *,
     checks: Mapping[str, CheckResult],
     running: Mapping[str, set[str]],
     monitor_only: bool,
     rolled_back: frozenset[str] = frozenset(),
 ) -> DeploymentDecision:
-    """What to do with one Deployment: which containers get which pinned image."""
-    state, message = judge_deployment(deployment)
-    if state is Rollout.IN_PROGRESS:
-        return DeploymentDecision(ServiceAction.BUSY, f"a rollout is running: {message}")
+    """What to do with one workload: which containers get which pinned image."""
+    on_delete = (
+        not isinstance(workload, Deployment) and workload.strategy is UpdateStrategy.ON_DELETE
+    )
+    if not on_delete:
+        state, message = judge_workload(workload)
+        if state is Rollout.IN_PROGRESS:
+            return DeploymentDecision(ServiceAction.BUSY, f"a rollout is running: {message}")
     images: dict[str, str] = {}
     skipped: list[str] = []
-    for container in deployment.containers:
+    for container in workload.containers:
         tag, pinned = followed_tag(container.image)
         if not tag:
             continue
@@ -129,31 +213,61 @@ def decide_deployment(
         if skipped:
             return DeploymentDecision(ServiceAction.SKIP, skipped[0])
         return DeploymentDecision(ServiceAction.FRESH)
-    label = label_bool(deployment.annotations, "monitor-only")
+    if on_delete:
+        return DeploymentDecision(
+            ServiceAction.SKIP, f"{', '.join(images.values())} not rolled out: {_ON_DELETE}"
+        )
+    label = label_bool(workload.annotations, "monitor-only")
     if label if label is not None else monitor_only:
         return DeploymentDecision(ServiceAction.SKIP, f"monitor only: {', '.join(images.values())}")
     return DeploymentDecision(ServiceAction.UPDATE, images=images)
 
 
+decide_deployment = decide_workload  # the name it had when Deployments were the only kind
+
+
+def stuck_pods(
+    statefulset: StatefulSet, pods: Sequence[Pod], *, failed_revision: str
+) -> list[str] | None:
+    """After a StatefulSet's template was rolled back: the pods to delete so that it can finish.
+
+    With the default ``OrderedReady`` policy the controller waits for a pod that never becomes
+    ready, so a pod already made from the failed revision stays broken (Kubernetes'
+    "forced rollback": delete it, and it is made again from the restored template). None while
+    the controller has not yet taken the rolled-back template (deleting then would make the
+    pod from the failed revision again); else the pods of ``failed_revision`` that are not
+    ready, possibly none."""
+    if statefulset.observed_generation < statefulset.generation:
+        return None
+    if not statefulset.update_revision or statefulset.update_revision == failed_revision:
+        return None
+    return [
+        p.name for p in pods if p.revision == failed_revision and not p.ready and not p.terminating
+    ]
+
+
 class DeploymentOps(Protocol):
-    """The cluster verbs the updater uses (a real API server, or an in-memory one in tests)."""
+    """The cluster verbs the updater uses on workloads of every kind (a real API server, or an
+    in-memory one in tests)."""
 
-    def deployments(self) -> list[Deployment]: ...
+    def workloads(self, kind: WorkloadKind) -> list[Workload]: ...
 
-    def read(self, namespace: str, name: str) -> Deployment: ...
+    def read_workload(self, kind: WorkloadKind, namespace: str, name: str) -> Workload: ...
 
-    def running(self, deployment: Deployment) -> dict[str, set[str]]: ...
+    def running(self, workload: Workload) -> dict[str, set[str]]: ...
 
-    def pull_config(self, deployment: Deployment) -> dict[str, Any]:
-        """The docker config of the Deployment's ``imagePullSecrets``."""
+    def pull_config(self, workload: Workload) -> dict[str, Any]:
+        """The docker config of the workload's ``imagePullSecrets``."""
 
-    def set_images(self, deployment: Deployment, images: Mapping[str, str]) -> None: ...
+    def set_images(self, workload: Workload, images: Mapping[str, str]) -> None: ...
 
-    def roll_back(self, deployment: Deployment) -> int: ...
+    def roll_back(self, workload: Workload) -> int: ...
 
-    def event(
-        self, deployment: Deployment, *, reason: str, message: str, warning: bool
-    ) -> None: ...
+    def pods(self, workload: Workload) -> list[Pod]: ...
+
+    def delete_pod(self, workload: Workload, name: str) -> None: ...
+
+    def event(self, workload: Workload, *, reason: str, message: str, warning: bool) -> None: ...
 
 
 class ClusterDeployments:
@@ -169,24 +283,38 @@ class ClusterDeployments:
     def read(self, namespace: str, name: str) -> Deployment:
         return read_deployment(self.cluster, namespace=namespace, name=name)
 
-    def running(self, deployment: Deployment) -> dict[str, set[str]]:
-        return running_image_ids(self.cluster, deployment)
+    def workloads(self, kind: WorkloadKind) -> list[Workload]:
+        return list_workloads(self.cluster, kind, namespace=self.namespace)
 
-    def pull_config(self, deployment: Deployment) -> dict[str, Any]:
-        return pull_secret_config(self.cluster, deployment)
+    def read_workload(self, kind: WorkloadKind, namespace: str, name: str) -> Workload:
+        return read_workload(self.cluster, kind, namespace=namespace, name=name)
 
-    def set_images(self, deployment: Deployment, images: Mapping[str, str]) -> None:
+    def running(self, workload: Workload) -> dict[str, set[str]]:
+        return running_image_ids(self.cluster, workload)
+
+    def pull_config(self, workload: Workload) -> dict[str, Any]:
+        return pull_secret_config(self.cluster, workload)
+
+    def set_images(self, workload: Workload, images: Mapping[str, str]) -> None:
         set_images(
-            self.cluster, namespace=deployment.namespace, name=deployment.name, images=dict(images)
+            self.cluster,
+            namespace=workload.namespace,
+            name=workload.name,
+            images=dict(images),
+            kind=workload.kind,
         )
 
-    def roll_back(self, deployment: Deployment) -> int:
-        return roll_back_deployment(
-            self.cluster, namespace=deployment.namespace, name=deployment.name
-        )
+    def roll_back(self, workload: Workload) -> int:
+        return roll_back_workload(self.cluster, workload)
 
-    def event(self, deployment: Deployment, *, reason: str, message: str, warning: bool) -> None:
-        record_event(self.cluster, deployment, reason=reason, message=message, warning=warning)
+    def pods(self, workload: Workload) -> list[Pod]:
+        return list_pods(self.cluster, workload)
+
+    def delete_pod(self, workload: Workload, name: str) -> None:
+        delete_pod(self.cluster, workload, name)
+
+    def event(self, workload: Workload, *, reason: str, message: str, warning: bool) -> None:
+        record_event(self.cluster, workload, reason=reason, message=message, warning=warning)
 
 
 class ClosableSource(DigestSource, Protocol):
@@ -194,11 +322,14 @@ class ClosableSource(DigestSource, Protocol):
 
 
 class DeploymentUpdater:
-    """Carries out the decisions for the opted-in Deployments; remembers rolled-back digests.
+    """Carries out the decisions for the opted-in workloads (Deployments, StatefulSets,
+    DaemonSets); remembers rolled-back digests.
 
-    Tags of Deployments with ``imagePullSecrets`` are checked with those secrets' credentials
+    Tags of workloads with ``imagePullSecrets`` are checked with those secrets' credentials
     (``source_for`` makes a source of a docker config document), one HEAD per tag per set of
-    secrets; the others with dockyard's own."""
+    secrets; the others with dockyard's own. A kind RBAC does not let it list (a Role made
+    before StatefulSets and DaemonSets were followed) is passed over with a note in
+    :attr:`notes`; Deployments are required."""
 
     def __init__(
         self,
@@ -218,33 +349,43 @@ class DeploymentUpdater:
         self.source_for = source_for
         self.sleep = sleep
         self.clock = clock
-        self.rolled_back: dict[str, set[str]] = {}  # namespace/name -> digests
+        self.rolled_back: dict[str, set[str]] = {}  # kind/namespace/name -> digests
+        self.notes: list[str] = []  # the last run's: kinds it could not list
+
+    def _listed(self) -> list[Workload]:
+        found: list[Workload] = []
+        self.notes = []
+        for kind in WorkloadKind:
+            try:
+                found += self.ops.workloads(kind)
+            except ClusterForbidden as exc:
+                if kind is WorkloadKind.DEPLOYMENT:
+                    raise
+                self.notes.append(f"{kind.resource}s not followed: {exc}")
+        return found
 
     def run(self, *, names: Sequence[str] = ()) -> list[ContainerResult]:
         chosen = [
-            d
-            for d in self.ops.deployments()
-            if label_bool(d.annotations, "enable") is True
-            and (not names or d.name in names or d.ref in names)
+            w
+            for w in self._listed()
+            if label_bool(w.annotations, "enable") is True and (not names or _named(w, names))
         ]
-        groups: dict[tuple[str, ...], list[Deployment]] = {}
-        for deployment in chosen:
-            key = (
-                (deployment.namespace, *deployment.pull_secrets) if deployment.pull_secrets else ()
-            )
-            groups.setdefault(key, []).append(deployment)
+        groups: dict[tuple[str, ...], list[Workload]] = {}
+        for workload in chosen:
+            key = (workload.namespace, *workload.pull_secrets) if workload.pull_secrets else ()
+            groups.setdefault(key, []).append(workload)
         results = []
         for key, members in groups.items():
             try:
                 checks = self._check(members, with_secrets=bool(key))
             except DockyardError as exc:
-                results += [_result(d, Status.FAILED, reason=str(exc), check=True) for d in members]
+                results += [_result(w, Status.FAILED, reason=str(exc), check=True) for w in members]
                 continue
-            results += [self._one(d, checks) for d in members]
-        return sorted(results, key=lambda r: r.name)
+            results += [self._one(w, checks) for w in members]
+        return sorted(results, key=lambda r: (r.name, r.kind.value))
 
-    def _check(self, members: list[Deployment], *, with_secrets: bool) -> dict[str, CheckResult]:
-        tags = {followed_tag(c.image)[0] for d in members for c in d.containers} - {""}
+    def _check(self, members: list[Workload], *, with_secrets: bool) -> dict[str, CheckResult]:
+        tags = {followed_tag(c.image)[0] for w in members for c in w.containers} - {""}
         if not with_secrets or self.source_for is None:
             return check_references(
                 tags, source=self.source, backoff=self.backoff, workers=self.settings.workers
@@ -257,65 +398,83 @@ class DeploymentUpdater:
         finally:
             source.close()
 
-    def _one(self, deployment: Deployment, checks: Mapping[str, CheckResult]) -> ContainerResult:
-        needs_pods = any(not followed_tag(c.image)[1] for c in deployment.containers)
+    def _one(self, workload: Workload, checks: Mapping[str, CheckResult]) -> ContainerResult:
+        needs_pods = any(not followed_tag(c.image)[1] for c in workload.containers)
         try:
-            running = self.ops.running(deployment) if needs_pods else {}
-            decision = decide_deployment(
-                deployment,
+            running = self.ops.running(workload) if needs_pods else {}
+            decision = decide_workload(
+                workload,
                 checks=checks,
                 running=running,
                 monitor_only=self.settings.monitor_only,
-                rolled_back=frozenset(self.rolled_back.get(deployment.ref, ())),
+                rolled_back=frozenset(self.rolled_back.get(_key(workload), ())),
             )
-            return self._carry_out(deployment, decision)
+            return self._carry_out(workload, decision)
         except DockyardError as exc:
-            return _result(deployment, Status.FAILED, reason=str(exc))
+            return _result(workload, Status.FAILED, reason=str(exc))
 
-    def _carry_out(self, deployment: Deployment, decision: DeploymentDecision) -> ContainerResult:
+    def _carry_out(self, workload: Workload, decision: DeploymentDecision) -> ContainerResult:
         if decision.action is ServiceAction.FRESH:
-            return _result(deployment, Status.FRESH)
+            return _result(workload, Status.FRESH)
         if decision.action in (ServiceAction.SKIP, ServiceAction.BUSY):
-            return _result(deployment, Status.SKIPPED, reason=decision.reason)
+            return _result(workload, Status.SKIPPED, reason=decision.reason)
         if decision.action is ServiceAction.CHECK_FAILED:
-            return _result(deployment, Status.FAILED, reason=decision.reason, check=True)
+            return _result(workload, Status.FAILED, reason=decision.reason, check=True)
         new = ", ".join(sorted({followed_tag(i)[1] or i for i in decision.images.values()}))
-        log.info("%s: rolling out %s", deployment.ref, ", ".join(decision.images.values()))
-        self.ops.set_images(deployment, decision.images)
-        outcome, message = self._wait(deployment, deadline_counts=True)
+        what = f"{workload.kind.resource} {workload.ref}"
+        log.info("%s: rolling out %s", what, ", ".join(decision.images.values()))
+        self.ops.set_images(workload, decision.images)
+        outcome, message, last = self._wait(workload, deadline_counts=True)
         if outcome is Rollout.CONVERGED:
             self.ops.event(
-                deployment, reason="DockyardUpdated", message=f"rolled out {new}", warning=False
+                workload, reason="DockyardUpdated", message=f"rolled out {new}", warning=False
             )
-            return _result(deployment, Status.UPDATED, new=new)
+            return _result(workload, Status.UPDATED, new=new)
         why = message if outcome is Rollout.PAUSED else f"not rolled out: {message}"
-        log.warning("%s: %s; rolling back", deployment.ref, why)
-        revision = self.ops.roll_back(deployment)
+        log.warning("%s: %s; rolling back", what, why)
+        failed_revision = last.update_revision if isinstance(last, StatefulSet) else ""
+        revision = self.ops.roll_back(workload)
         for image in decision.images.values():
             digest = followed_tag(image)[1]
             if digest:
-                self.rolled_back.setdefault(deployment.ref, set()).add(digest)
-        back, back_message = self._wait(deployment, deadline_counts=False)
+                self.rolled_back.setdefault(_key(workload), set()).add(digest)
+        back, back_message, _ = self._wait(
+            workload, deadline_counts=False, failed_revision=failed_revision
+        )
         text = f"{why}; rolled back to revision {revision}"
-        self.ops.event(deployment, reason="DockyardRolledBack", message=text, warning=True)
+        self.ops.event(workload, reason="DockyardRolledBack", message=text, warning=True)
         if back is Rollout.CONVERGED:
-            return _result(deployment, Status.ROLLED_BACK, new=new, reason=text)
+            return _result(workload, Status.ROLLED_BACK, new=new, reason=text)
         return _result(
-            deployment,
+            workload,
             Status.FAILED,
             new=new,
             reason=f"{text}, which did not finish: {back_message}",
         )
 
-    def _wait(self, deployment: Deployment, *, deadline_counts: bool) -> tuple[Rollout, str]:
+    def _wait(
+        self, workload: Workload, *, deadline_counts: bool, failed_revision: str = ""
+    ) -> tuple[Rollout, str, Workload]:
+        """Poll until the rule of the kind says done or failed, or the rollout timeout passes;
+        while a StatefulSet is rolled back from ``failed_revision``, its stuck pods are deleted
+        once the controller has the restored template."""
         deadline = self.clock() + self.settings.timeout
+        unstuck = not failed_revision
         while True:
-            current = self.ops.read(deployment.namespace, deployment.name)
-            outcome, message = judge_deployment(current, deadline_counts=deadline_counts)
+            current = self.ops.read_workload(workload.kind, workload.namespace, workload.name)
+            if not unstuck and isinstance(current, StatefulSet):
+                stuck = stuck_pods(current, self.ops.pods(current), failed_revision=failed_revision)
+                if stuck is not None:
+                    for name in stuck:
+                        log.info("%s: deleting pod %s of the failed revision", current.ref, name)
+                        self.ops.delete_pod(current, name)
+                    unstuck = True
+            outcome, message = judge_workload(current, deadline_counts=deadline_counts)
             if outcome is not Rollout.IN_PROGRESS:
-                return outcome, message
+                return outcome, message, current
             if self.clock() >= deadline:
-                return Rollout.IN_PROGRESS, f"{message} after {self.settings.timeout:.0f}s"
+                timeout = self.settings.timeout
+                return Rollout.IN_PROGRESS, f"{message} after {timeout:.0f}s", current
             self.sleep(self.settings.poll)
 
 
@@ -333,7 +492,7 @@ class KubernetesWatcher:
         results = self.updater.run(names=self.names)
         if images:
             results = [r for r in results if r.image in images or r.image.split(":")[0] in images]
-        report = CycleReport(results=results, kubernetes=True)
+        report = CycleReport(results=results, notes=list(self.updater.notes), kubernetes=True)
         report.duration = time.monotonic() - started
         return report
 
@@ -373,22 +532,47 @@ def started_kubernetes_watcher(
             source.close()
 
 
+_KINDS = {
+    WorkloadKind.DEPLOYMENT: Kind.DEPLOYMENT,
+    WorkloadKind.STATEFULSET: Kind.STATEFULSET,
+    WorkloadKind.DAEMONSET: Kind.DAEMONSET,
+}
+
+
+def _key(workload: Workload) -> str:
+    return f"{workload.kind.resource}/{workload.ref}"
+
+
+def _named(workload: Workload, names: Sequence[str]) -> bool:
+    """Given as ``name``, ``namespace/name``, ``kind/name`` or ``namespace/kind/name``."""
+    kind = workload.kind.resource
+    return bool(
+        {
+            workload.name,
+            workload.ref,
+            f"{kind}/{workload.name}",
+            f"{workload.namespace}/{kind}/{workload.name}",
+        }
+        & set(names)
+    )
+
+
 def _result(
-    deployment: Deployment,
+    workload: Workload,
     status: Status,
     *,
     new: str | None = None,
     reason: str | None = None,
     check: bool = False,
 ) -> ContainerResult:
-    followed = [(followed_tag(c.image), c.image) for c in deployment.containers]
+    followed = [(followed_tag(c.image), c.image) for c in workload.containers]
     return ContainerResult(
-        name=deployment.ref,
+        name=workload.ref,
         image=", ".join(tag or image for (tag, _), image in followed),
         old_image_id=", ".join(digest for (_, digest), _ in followed if digest),
         new_image_id=new,
         status=status,
         reason=reason,
         check_failed=check,
-        kind=Kind.DEPLOYMENT,
+        kind=_KINDS[workload.kind],
     )
