@@ -78,7 +78,7 @@ log = logging.getLogger("dockyard.watch")
 class KubernetesSettings:
     namespace: str | None = None  # None: every namespace
     timeout: float = 300.0  # seconds for a rollout (or the rollback) to finish
-    poll: float = 1.0
+    poll: float = 0.5  # seconds between two reads of a rollout (one GET each)
     monitor_only: bool = False
     workers: int = 8
 
