@@ -401,7 +401,11 @@ class _Run:
             self.sink.deployed(digest=digest, targets=targets_json, status="failed", reason=reason)
             raise _Failed(f"{reason}; the rollback to {previous} failed too: {why}")
         self.sink.deployed(digest=digest, targets=targets_json, status="rolled_back", reason=reason)
-        self.sink.stage(Stage.ROLLED_BACK, reason=f"{reason}; rolled back to {previous}")
+        # A container that had stopped is put back on the old image but left stopped (as
+        # `watch` leaves stopped containers): say so rather than call it restored.
+        down = [h.name for h in self._deployer().health(targets) if not h.running]
+        note = f" ({', '.join(down)} not running: start it by hand)" if down else ""
+        self.sink.stage(Stage.ROLLED_BACK, reason=f"{reason}; rolled back to {previous}{note}")
         return Stage.ROLLED_BACK
 
 

@@ -496,3 +496,18 @@ def test_previous_digest_from_old_image_ids_and_digests() -> None:
     assert previous_digest([service], repository=repo, digests_of={}) == OLD
     fresh = TargetResult(WEB, "web", TargetStatus.FRESH, old_image=OLD)
     assert previous_digest([fresh], repository=repo, digests_of={}) is None
+
+
+def test_a_rollback_that_leaves_a_container_stopped_says_so(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    sink = FakeSink()
+    stopped = [fine(running=False)]
+    deployer = FakeDeployer(health_script=[[fine()], stopped, stopped])
+    final = run_pipeline(app(), commit=COMMIT, sink=sink,
+                         context=context(tmp_path, FakeBuilder(), deployer, clock))  # fmt: skip
+    assert final is Stage.ROLLED_BACK
+    assert sink.final_reason == (
+        f"web is not running 2 s into the watch window; rolled back to {OLD} "
+        "(web not running: start it by hand)"
+    )
