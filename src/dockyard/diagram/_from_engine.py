@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dockyard.diagram._graph import Box, BoxKind, EdgeKind, Graph, GraphBuilder
+from dockyard.diagram._graph import Box, BoxKind, EdgeKind, Graph, GraphBuilder, short_image
 from dockyard.engine import (
     ContainerWiring,
     MountPoint,
@@ -56,11 +56,6 @@ class SwarmState:
     networks: tuple[NetworkInspect, ...] = ()
 
 
-def _image(reference: str) -> str:
-    """An image reference without its digest, which is too long for a box."""
-    return reference.partition("@")[0]
-
-
 def _client(graph: GraphBuilder, targets: list[str], label: str) -> None:
     graph.add(Box(CLIENT, BoxKind.CLIENT, "your computer", "docker CLI"))
     for target in targets:
@@ -99,7 +94,7 @@ def compose_graph(state: ComposeState) -> Graph:
     for container in state.containers:
         parts = (
             f"service {container.labels.get(SERVICE_LABEL, '?')}",
-            _image(container.image),
+            short_image(container.image),
             container.status,
         )
         box = graph.add(
@@ -142,7 +137,8 @@ def swarm_graph(state: SwarmState) -> Graph:
         Box(CLUSTER, BoxKind.CLUSTER, f"swarm {state.cluster_id[:12]}".strip(), "Docker Swarm")
     )
     hostnames = {}
-    for node in state.nodes:
+    # managers first, then by host name
+    for node in sorted(state.nodes, key=lambda n: (n.role != "manager", n.hostname, n.id)):
         hostnames[node.id] = node.hostname or node.id[:12]
         graph.add(
             Box(f"node:{node.id}", BoxKind.NODE, hostnames[node.id], _node_detail(node)),
@@ -160,7 +156,7 @@ def swarm_graph(state: SwarmState) -> Graph:
                 f"service:{service.id}",
                 BoxKind.SERVICE,
                 service.name,
-                f"{_image(service.image)} · {count}",
+                f"{short_image(service.image)} · {count}",
             ),
             on=cluster,
         )
@@ -187,7 +183,7 @@ def swarm_graph(state: SwarmState) -> Graph:
                     f"task:{task.id}",
                     BoxKind.CONTAINER,
                     f"{service.name}.{slot}",
-                    f"task · {_image(task.image)} · {task.state}",
+                    f"task · {short_image(task.image)} · {task.state}",
                 ),
                 on=place,
             )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dockyard.diagram._graph import Box, BoxKind, EdgeKind, Graph, GraphBuilder
+from dockyard.diagram._graph import Box, BoxKind, EdgeKind, Graph, GraphBuilder, short_image
 from dockyard.kube.inventory import (
     ClaimObject,
     Inventory,
@@ -108,7 +108,12 @@ def _add_pod(
     pod_box = graph.add(Box(_pod_id(pod), BoxKind.POD, pod.name, detail), on=place)
     for container in pod.containers:
         box = graph.add(
-            Box(_container_id(pod, container), BoxKind.CONTAINER, container.name, container.image),
+            Box(
+                _container_id(pod, container),
+                BoxKind.CONTAINER,
+                container.name,
+                short_image(container.image),
+            ),
             on=pod_box,
         )
         for mount in container.mounts:

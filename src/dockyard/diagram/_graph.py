@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Box", "BoxKind", "Edge", "EdgeKind", "Graph", "GraphBuilder"]
+__all__ = ["Box", "BoxKind", "Edge", "EdgeKind", "Graph", "GraphBuilder", "short_image"]
+
+
+def short_image(reference: str) -> str:
+    """An image reference short enough for a box: a digest cut to its first 12 hex digits."""
+    name, at, digest = reference.partition("@")
+    algorithm, _, value = digest.partition(":")
+    return f"{name}@{algorithm}:{value[:12]}" if at and value else reference
 
 
 class BoxKind(StrEnum):

@@ -121,7 +121,7 @@ def service(service_id: str, name: str, ports: list[dict[str, Any]], mode: str =
         "Name": name,
         "TaskTemplate": {
             "ContainerSpec": {
-                "Image": f"{name}:2@sha256:abc",
+                "Image": f"{name}:2@sha256:{'ab' * 32}",
                 "Mounts": [{"Type": "volume", "Source": f"{name}-data", "Target": "/data"}],
             },
             "Networks": [{"Target": "net-1"}],
@@ -192,7 +192,7 @@ def test_a_swarm_has_its_nodes_in_the_cluster_and_each_task_on_its_node() -> Non
         ("Service: web", "Cluster: swarm abcdefabcdef", ""),
         ("Network: backend", "Cluster: swarm abcdefabcdef", ""),
     }
-    assert graph.box("service:s-web").detail == "web:2 · 2 replicas"
+    assert graph.box("service:s-web").detail == "web:2@sha256:abababababab · 2 replicas"
     assert edges(graph, EdgeKind.COMMANDS) == {
         ("Client: your computer", "Node: manager-1", "docker → engine API")
     }
