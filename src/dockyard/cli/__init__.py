@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("dockyard.cli.build", "Clone a git repository, build its Dockerfile, tag and push."),
     "deploy": ("dockyard.cli.deploy", "Deploy an image by digest to containers, services, pods."),
     "demo": ("dockyard.cli.demo", "Create a sample repository, build it and push it locally."),
+    "init": ("dockyard.cli.init", "Write a Dockerfile, .dockerignore, CI and compose files."),
     "diagram": ("dockyard.cli.diagram", "Draw what runs where: compose, swarm or Kubernetes."),
     "lint": ("dockyard.cli.lint", "Check Dockerfiles against hadolint's and dockyard's rules."),
     "lsp": ("dockyard.cli.lsp", "Serve lint findings, fixes and rule help to an editor (LSP)."),

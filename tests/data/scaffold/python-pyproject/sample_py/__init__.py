@@ -1,0 +1,1 @@
+"""A sample app for dockyard init's tests: standard library only."""
