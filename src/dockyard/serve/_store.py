@@ -396,7 +396,12 @@ class Store:
             conn.execute(builds.update().where(builds.c.id == build_id).values(values))
 
     def set_built(
-        self, build_id: int, *, digest: str, size_bytes: int, findings: list[dict[str, object]]
+        self,
+        build_id: int,
+        *,
+        digest: str,
+        size_bytes: int | None,
+        findings: list[dict[str, object]],
     ) -> None:
         with self._tx() as conn:
             conn.execute(

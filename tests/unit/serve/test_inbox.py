@@ -1,0 +1,396 @@
+"""The inbox: its pure decisions, and the executor over a real SQLite store with an in-memory
+pipeline (a fake with run_pipeline's signature)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dockyard.errors import SourceError
+from dockyard.serve import App, ServeConfig
+from dockyard.serve._inbox import (
+    Accept,
+    AcceptOutcome,
+    Inbox,
+    RecoveryAction,
+    StoreSink,
+    decide_accept,
+    decide_head,
+    pick_next,
+    plan_recovery,
+)
+from dockyard.serve._pipeline import Stage
+from dockyard.serve._store import (
+    Build,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    DeploymentStatus,
+    Store,
+)
+
+C1, C2, C3 = "1" * 40, "2" * 40, "3" * 40
+DIGEST = "sha256:" + "d" * 64
+
+
+def _delivery(
+    delivery_id: str,
+    app: str = "web",
+    *,
+    at: float = 1.0,
+    status: DeliveryStatus = DeliveryStatus.QUEUED,
+    kind: DeliveryKind = DeliveryKind.BUILD,
+    provider: str = "github",
+    build_id: int | None = None,
+    digest: str | None = None,
+    commit: str | None = C1,
+) -> Delivery:
+    return Delivery(
+        id=delivery_id,
+        app=app,
+        provider=provider,
+        kind=kind,
+        received_at=at,
+        commit=commit,
+        status=status,
+        reason=None,
+        digest=digest,
+        build_id=build_id,
+    )
+
+
+def _build(build_id: int, stage: Stage, commit: str = C1) -> Build:
+    return Build(
+        id=build_id,
+        app="web",
+        commit=commit,
+        trigger="github",
+        delivery_id="d",
+        status=stage,
+        reason=None,
+        digest=None,
+        size_bytes=None,
+        findings=[],
+        created_at=1,
+        started_at=None,
+        finished_at=None,
+    )
+
+
+# -- pure decisions ---------------------------------------------------------------------------
+
+
+def test_a_seen_delivery_is_a_duplicate_whatever_else() -> None:
+    assert decide_accept(seen=True, queued_for_app=[], waiting=1000, queue_limit=1) == Accept(
+        AcceptOutcome.DUPLICATE
+    )
+
+
+def test_a_new_delivery_replaces_the_app_s_queued_ones() -> None:
+    queued = [_delivery("old")]
+    assert decide_accept(seen=False, queued_for_app=queued, waiting=1, queue_limit=5) == Accept(
+        AcceptOutcome.QUEUED, supersede=("old",)
+    )
+
+
+def test_a_full_queue_refuses_only_what_would_lengthen_it() -> None:
+    full = decide_accept(seen=False, queued_for_app=[], waiting=3, queue_limit=3)
+    assert full.outcome is AcceptOutcome.FULL
+    replacing = decide_accept(
+        seen=False, queued_for_app=[_delivery("old")], waiting=3, queue_limit=3
+    )
+    assert replacing.outcome is AcceptOutcome.QUEUED
+
+
+def test_pick_next_runs_one_job_per_app_within_the_global_bound() -> None:
+    queued = [
+        _delivery("w2", "web", at=3),
+        _delivery("a1", "api", at=2),
+        _delivery("w1", "web", at=1),
+        _delivery("x1", "etl", at=4),
+    ]
+    assert [d.id for d in pick_next(queued, running_apps=set(), free_slots=2)] == ["w1", "a1"]
+    assert [d.id for d in pick_next(queued, running_apps={"web"}, free_slots=5)] == ["a1", "x1"]
+    assert pick_next(queued, running_apps=set(), free_slots=0) == []
+
+
+def test_decide_head() -> None:
+    assert decide_head(C1, live_commit=C1, forced=False).reason == "111111111111 is already live"
+    assert decide_head(C1, live_commit=C1, forced=True).build
+    assert decide_head(C2, live_commit=C1, forced=False).build
+    assert decide_head(C2, live_commit=None, forced=False).build
+
+
+@pytest.mark.parametrize(
+    ("build", "action"),
+    [
+        pytest.param(None, RecoveryAction.REQUEUE, id="not-started"),
+        pytest.param(_build(7, Stage.QUEUED), RecoveryAction.RETRY_BUILD, id="queued"),
+        pytest.param(_build(7, Stage.BUILDING), RecoveryAction.RETRY_BUILD, id="building"),
+        pytest.param(_build(7, Stage.GATING), RecoveryAction.RETRY_BUILD, id="gating"),
+        pytest.param(_build(7, Stage.PUSHING), RecoveryAction.RETRY_BUILD, id="pushing"),
+        pytest.param(_build(7, Stage.DEPLOYING), RecoveryAction.RESUME_DEPLOY, id="deploying"),
+        pytest.param(_build(7, Stage.WATCHING), RecoveryAction.RESUME_DEPLOY, id="watching"),
+        pytest.param(_build(7, Stage.LIVE), RecoveryAction.CLOSE, id="finished"),
+        pytest.param(_build(7, Stage.FAILED), RecoveryAction.CLOSE, id="failed"),
+    ],
+)
+def test_plan_recovery(build: Build | None, action: RecoveryAction) -> None:
+    delivery = _delivery("d", status=DeliveryStatus.RUNNING, build_id=7 if build else None)
+    builds = {7: build} if build else {}
+    (plan,) = plan_recovery([delivery], builds)
+    assert plan.action is action
+    assert plan.build == build
+
+
+# -- the executor, with a fake pipeline -------------------------------------------------------
+
+
+class FakeRunner:
+    """run_pipeline's and run_rollback's signatures; reports stages like the real one."""
+
+    def __init__(self, heads: dict[str, str]) -> None:
+        self.heads = heads
+        self.runs: list[tuple[str, str, str | None]] = []  # (app, commit or digest, previous)
+        self.gate: threading.Event | None = None
+        self.started = threading.Event()
+        self.final = Stage.LIVE
+
+    def head(self, app: App) -> str:
+        if app.name not in self.heads:
+            raise SourceError(f"repository not found or not readable: {app.repo}")
+        return self.heads[app.name]
+
+    def image_digest(self, app: App) -> str:
+        return DIGEST
+
+    def run_pipeline(
+        self, app: App, *, commit: str, sink: StoreSink, previous: str | None
+    ) -> Stage:
+        self.runs.append((app.name, commit, previous))
+        self.started.set()
+        sink.stage(Stage.BUILDING)
+        sink.log(f"building {commit}")
+        if self.gate is not None:
+            assert self.gate.wait(10)
+        sink.built(digest="sha256:" + commit[0] * 64, size_bytes=100, findings=[])
+        sink.stage(Stage.DEPLOYING)
+        if self.final is Stage.LIVE:
+            sink.deployed(digest="sha256:" + commit[0] * 64, targets=[], status="live", reason=None)
+        sink.stage(self.final, reason=None if self.final is Stage.LIVE else "gate: root")
+        return self.final
+
+    def run_rollback(self, app: App, *, digest: str, sink: StoreSink) -> Stage:
+        self.runs.append((app.name, digest, None))
+        sink.stage(Stage.DEPLOYING)
+        sink.deployed(digest=digest, targets=[], status="live", reason=None)
+        sink.stage(Stage.LIVE)
+        return Stage.LIVE
+
+
+def _config(tmp_path: Path, **extra: object) -> ServeConfig:
+    apps = {
+        name: {"repo": f"file:///srv/{name}.git", "image": f"127.0.0.1:5000/{name}"}
+        for name in ("web", "api")
+    }
+    return ServeConfig.model_validate({"state_dir": str(tmp_path), "apps": apps} | extra)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(f"sqlite:///{tmp_path / 'serve.db'}")
+    yield opened
+    opened.close()
+
+
+def _inbox(store: Store, config: ServeConfig, runner: FakeRunner) -> Inbox:
+    return Inbox(store, config, runner)  # type: ignore[arg-type]  # FakeRunner's sink is ours
+
+
+def test_a_delivery_is_built_once_at_the_head_ls_remote_reports(
+    store: Store, tmp_path: Path
+) -> None:
+    runner = FakeRunner({"web": C2})
+    inbox = _inbox(store, _config(tmp_path), runner)
+    inbox.start()
+    # The payload said C1; the worker builds C2, what the branch points at now.
+    assert inbox.accept(_delivery("d1", commit=C1)).outcome is AcceptOutcome.QUEUED
+    assert inbox.wait_idle(10)
+    assert inbox.accept(_delivery("d1")).outcome is AcceptOutcome.DUPLICATE
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    assert runner.runs == [("web", C2, None)]
+    (build,) = store.builds("web")
+    assert (build.commit, build.status, build.delivery_id) == (C2, Stage.LIVE, "d1")
+    assert [line.line for line in store.log_lines(build.id)] == [f"building {C2}"]
+    delivery = store.get_delivery("d1")
+    assert delivery is not None
+    assert (delivery.status, delivery.reason) == (DeliveryStatus.DONE, f"build {build.id}: live")
+    (deployment,) = store.deployments("web")
+    assert (deployment.commit, deployment.status) == (C2, DeploymentStatus.LIVE)
+
+
+def test_a_head_already_live_is_not_built_again_unless_asked(store: Store, tmp_path: Path) -> None:
+    runner = FakeRunner({"web": C1})
+    inbox = _inbox(store, _config(tmp_path), runner)
+    inbox.start()
+    inbox.accept(_delivery("d1"))
+    assert inbox.wait_idle(10)
+    inbox.accept(_delivery("d2", at=2))
+    assert inbox.wait_idle(10)
+    inbox.accept(_delivery("api:1", at=3, provider="api"))
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    assert [commit for _, commit, _ in runner.runs] == [C1, C1]
+    second = store.get_delivery("d2")
+    assert second is not None
+    assert second.reason == "111111111111 is already live"
+    # The forced one rolls back to the live digest if its watch window fails.
+    assert runner.runs[1][2] == "sha256:" + "1" * 64
+
+
+def test_newer_deliveries_replace_a_queued_one_while_the_app_builds(
+    store: Store, tmp_path: Path
+) -> None:
+    runner = FakeRunner({"web": C1})
+    runner.gate = threading.Event()
+    inbox = _inbox(store, _config(tmp_path), runner)
+    inbox.start()
+    inbox.accept(_delivery("d1", at=1))
+    assert runner.started.wait(10)
+    runner.heads["web"] = C3
+    for number in range(2, 6):
+        inbox.accept(_delivery(f"d{number}", at=number))
+    runner.gate.set()
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    assert [commit for _, commit, _ in runner.runs] == [C1, C3]
+    statuses = {d.id: d.status for d in store.deliveries()}
+    assert statuses == {
+        "d1": DeliveryStatus.DONE,
+        "d2": DeliveryStatus.SUPERSEDED,
+        "d3": DeliveryStatus.SUPERSEDED,
+        "d4": DeliveryStatus.SUPERSEDED,
+        "d5": DeliveryStatus.DONE,
+    }
+
+
+def test_past_the_queue_limit_a_delivery_is_refused_and_not_stored(
+    store: Store, tmp_path: Path
+) -> None:
+    inbox = _inbox(store, _config(tmp_path, queue_limit=1), FakeRunner({}))
+    # Not started: deliveries wait.
+    assert inbox.accept(_delivery("w", "web")).outcome is AcceptOutcome.QUEUED
+    assert inbox.accept(_delivery("a", "api")).outcome is AcceptOutcome.FULL
+    assert store.get_delivery("a") is None
+    assert inbox.accept(_delivery("w2", "web", at=2)).outcome is AcceptOutcome.QUEUED
+
+
+def test_max_builds_bounds_the_jobs_running_at_once(store: Store, tmp_path: Path) -> None:
+    runner = FakeRunner({"web": C1, "api": C2})
+    runner.gate = threading.Event()
+    inbox = _inbox(store, _config(tmp_path, max_builds=1), runner)
+    inbox.start()
+    inbox.accept(_delivery("w", "web", at=1))
+    inbox.accept(_delivery("a", "api", at=2))
+    assert runner.started.wait(10)
+    assert inbox.running_apps == ["web"]
+    api = store.get_delivery("a")
+    assert api is not None
+    assert api.status is DeliveryStatus.QUEUED
+    runner.gate.set()
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    assert [app for app, _, _ in runner.runs] == ["web", "api"]
+
+
+def test_ls_remote_failing_fails_the_delivery_with_its_reason(store: Store, tmp_path: Path) -> None:
+    inbox = _inbox(store, _config(tmp_path), FakeRunner({}))
+    inbox.start()
+    inbox.accept(_delivery("d1"))
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    delivery = store.get_delivery("d1")
+    assert delivery is not None
+    assert delivery.status is DeliveryStatus.FAILED
+    assert delivery.reason == (
+        "git ls-remote: repository not found or not readable: file:///srv/web.git"
+    )
+    assert store.builds("web") == []
+
+
+def test_a_failed_pipeline_is_recorded_with_its_reason(store: Store, tmp_path: Path) -> None:
+    runner = FakeRunner({"web": C1})
+    runner.final = Stage.FAILED
+    inbox = _inbox(store, _config(tmp_path), runner)
+    inbox.start()
+    inbox.accept(_delivery("d1"))
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    (build,) = store.builds("web")
+    assert (build.status, build.reason) == (Stage.FAILED, "gate: root")
+    assert store.deployments("web") == []
+
+
+def test_recovery_retries_an_interrupted_build_of_the_same_commit_in_the_same_record(
+    store: Store, tmp_path: Path
+) -> None:
+    # What a SIGKILL during BUILDING leaves behind.
+    store.add_delivery(_delivery("d1"))
+    build_id = store.add_build(app="web", commit=C1, trigger="github", delivery_id="d1", now=1)
+    store.set_stage(build_id, Stage.BUILDING, reason=None, now=2)
+    store.set_delivery("d1", DeliveryStatus.RUNNING)
+    # A never-started one, and one whose build had finished.
+    store.add_delivery(_delivery("a1", "api", status=DeliveryStatus.RUNNING))
+    runner = FakeRunner({"web": C3, "api": C2})  # the branch moved on meanwhile
+    inbox = _inbox(store, _config(tmp_path), runner)
+    plans = inbox.recover()
+    assert sorted((p.delivery.id, p.action) for p in plans) == [
+        ("a1", RecoveryAction.REQUEUE),
+        ("d1", RecoveryAction.RETRY_BUILD),
+    ]
+    inbox.start()
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    assert sorted(runner.runs) == [("api", C2, None), ("web", C1, None)]
+    (build,) = store.builds("web")
+    assert (build.id, build.status) == (build_id, Stage.LIVE)
+    assert store.log_lines(build_id)[0].line == "dockyard serve restarted during building: retried"
+    assert {d.status for d in store.deliveries()} == {DeliveryStatus.DONE}
+
+
+def test_recovery_hands_an_interrupted_deploy_back_to_the_pipeline(
+    store: Store, tmp_path: Path
+) -> None:
+    store.add_delivery(_delivery("d1"))
+    build_id = store.add_build(app="web", commit=C1, trigger="github", delivery_id="d1", now=1)
+    store.set_stage(build_id, Stage.WATCHING, reason=None, now=2)
+    store.set_delivery("d1", DeliveryStatus.RUNNING)
+    runner = FakeRunner({"web": C1})
+    inbox = _inbox(store, _config(tmp_path), runner)
+    assert [p.action for p in inbox.recover()] == [RecoveryAction.RESUME_DEPLOY]
+    inbox.start()
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    assert runner.runs == [("web", C1, None)]
+    assert store.get_build(build_id).status is Stage.LIVE  # type: ignore[union-attr]
+
+
+def test_a_rollback_job_deploys_the_digest_it_names(store: Store, tmp_path: Path) -> None:
+    runner = FakeRunner({"web": C1})
+    inbox = _inbox(store, _config(tmp_path), runner)
+    inbox.start()
+    inbox.accept(_delivery("rollback:1", kind=DeliveryKind.ROLLBACK, provider="api", digest=DIGEST))
+    inbox.accept(
+        _delivery("registry:1", "api", kind=DeliveryKind.IMAGE, provider="registry", commit=None)
+    )
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    assert sorted(runner.runs) == [("api", DIGEST, None), ("web", DIGEST, None)]
+    (build,) = store.builds("web")
+    assert (build.trigger, build.digest, build.status) == ("rollback", DIGEST, Stage.LIVE)
+    (deployment,) = store.deployments("web")
+    assert (deployment.digest, deployment.commit) == (DIGEST, C1)
