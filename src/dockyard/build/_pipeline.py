@@ -25,6 +25,7 @@ from dockyard.build._inputs import inputs_hash
 from dockyard.build._source import Source, SourceInfo, checkout, resolve
 from dockyard.build._tags import LABEL_INPUTS, oci_labels, plan_tags
 from dockyard.errors import DockerfileError, RegistryError, UsageError
+from dockyard.secrets import Secret
 
 if TYPE_CHECKING:
     from dockyard.engine import BuildEvent, Engine
@@ -89,6 +90,8 @@ class BuildOptions:
     push: bool = False
     force: bool = False
     network_mode: str | None = None
+    # BuildKit secret mounts by id: served to the build over a session, never build args
+    secrets: Mapping[str, Secret] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -442,6 +445,7 @@ def _build(
             labels=plan.labels,
             platform=options.platform,
             network_mode=options.network_mode,
+            secrets=options.secrets,
         )
         try:
             built = _engine_api().build_image(

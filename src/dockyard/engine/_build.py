@@ -26,6 +26,7 @@ import docker.utils.build
 from dockyard.engine._buildkit_trace import TraceDecodeError, TraceUpdate, decode_trace
 from dockyard.engine._client import Engine, translate_errors
 from dockyard.errors import BuildError, DockerfileError, EngineError, ImageNotFound
+from dockyard.secrets import Secret
 
 __all__ = [
     "BuildEvent",
@@ -59,6 +60,8 @@ class BuildRequest:
     target: str | None = None
     network_mode: str | None = None
     no_cache: bool = False
+    # BuildKit secret mounts by id (RUN --mount=type=secret,id=...), served over a session
+    secrets: Mapping[str, Secret] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,10 +156,21 @@ def build_image(
     emit = on_event or (lambda _event: None)
     use_buildkit = buildkit_available(engine) if buildkit is None else buildkit
     if not use_buildkit:
+        if request.secrets:
+            raise BuildError(
+                "build secrets need BuildKit, and this engine has none (Docker 18.09 or later)"
+            )
         emit(BuildEvent("note", "", "no BuildKit in this engine: using the classic builder"))
     reader = _BuildKitReader(emit) if use_buildkit else _ClassicReader(emit)
-    with open(request.context_tar, "rb") as body:
-        for message in _post_build(engine, request=request, body=body, buildkit=use_buildkit):
+    with contextlib.ExitStack() as stack, open(request.context_tar, "rb") as body:
+        session = None
+        if request.secrets:
+            from dockyard.engine._session import secrets_session
+
+            session = stack.enter_context(secrets_session(engine, request.secrets))
+        for message in _post_build(
+            engine, request=request, body=body, buildkit=use_buildkit, session=session
+        ):
             reader.feed(message)
     if reader.image_id is None:
         raise BuildError("the engine finished the build without reporting an image id")
@@ -164,7 +178,12 @@ def build_image(
 
 
 def _post_build(
-    engine: Engine, *, request: BuildRequest, body: IO[bytes], buildkit: bool
+    engine: Engine,
+    *,
+    request: BuildRequest,
+    body: IO[bytes],
+    buildkit: bool,
+    session: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The one place that calls ``POST /build`` through the SDK's low-level helpers."""
     params: dict[str, Any] = {
@@ -185,6 +204,8 @@ def _post_build(
         params["networkmode"] = request.network_mode
     if request.no_cache:
         params["nocache"] = "1"
+    if session:
+        params["session"] = session
     api = engine.sdk.api
     with translate_errors("building the image"):
         response = api._post(
