@@ -1,0 +1,230 @@
+"""The dashboard's pages, sign-in, CSRF and actions, through a Starlette app of the dashboard's
+routes over a real SQLite store filled with realistic data."""
+
+from __future__ import annotations
+
+import re
+
+from dockyard.serve._store import DeploymentStatus
+from dockyard.serve.dashboard import CSP, SESSION_COOKIE
+from tests.unit.serve.dashboard.conftest import Dash
+from tests.unit.serve.dashboard.seed import (
+    DIGEST_BLOG,
+    DIGEST_LIVE,
+    DIGEST_OLD,
+    HOSTILE_AUTHOR,
+    HOSTILE_MESSAGE,
+)
+
+
+def test_pages_need_a_session_and_send_you_to_sign_in(dash: Dash) -> None:
+    answer = dash.client.get("/ui/apps/shop", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/ui/signin?next=/ui/apps/shop"
+
+
+def test_an_unknown_token_is_refused_and_no_session_is_given(dash: Dash) -> None:
+    csrf = dash.csrf("/ui/signin")
+    answer = dash.client.post("/ui/signin", data={"token": "nope", "csrf": csrf})
+    assert answer.status_code == 401
+    assert "That token is not known" in answer.text
+    assert SESSION_COOKIE not in dash.client.cookies
+
+
+def test_sign_in_without_its_csrf_token_is_refused(dash: Dash) -> None:
+    dash.client.get("/ui/signin")
+    answer = dash.client.post("/ui/signin", data={"token": "dy_read_0123456789abcdef"})
+    assert answer.status_code == 403
+    assert SESSION_COOKIE not in dash.client.cookies
+
+
+def test_the_session_cookie_is_httponly_strict_and_secure_only_when_asked(dash: Dash) -> None:
+    csrf = dash.csrf("/ui/signin")
+    answer = dash.client.post(
+        "/ui/signin",
+        data={"token": "dy_read_0123456789abcdef", "csrf": csrf, "next": "//evil.example/"},
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == "/"  # never off this server
+    cookie = next(
+        v for k, v in answer.headers.multi_items() if k == "set-cookie" and SESSION_COOKIE in v
+    )
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie
+    assert "Secure" not in cookie
+    assert "dy_read" not in cookie  # the token itself never goes into the cookie
+
+
+def test_a_forged_or_tampered_cookie_is_no_session(reader: Dash) -> None:
+    good = reader.client.cookies[SESSION_COOKIE]
+    body, signature = good.rsplit(".", 1)
+    reader.client.cookies.set(SESSION_COOKIE, f"{body}.{'A' * len(signature)}")
+    assert reader.client.get("/", follow_redirects=False).status_code == 303
+    token_hash, expiry = body.split(".")
+    reader.client.cookies.set(SESSION_COOKIE, f"{token_hash}.{int(expiry) + 99}.{signature}")
+    assert reader.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_overview_shows_each_apps_live_commit_digest_targets_and_last_build(
+    reader: Dash,
+) -> None:
+    page = reader.client.get("/")
+    assert page.status_code == 200
+    html = page.text
+    shop = html[html.index('id="app-shop"') : html.index('id="app-blog"')]
+    assert "2222222" in shop  # the live commit, not the newer running one
+    assert DIGEST_LIVE[:19] in shop
+    assert DIGEST_OLD[:19] not in shop
+    assert "container shop-web" in shop
+    assert "updated" in shop
+    assert f"#{reader.seeded.running_build}" in shop
+    assert "building" in shop
+    blog = html[html.index('id="app-blog"') :]
+    assert "New post: shipping on Fridays" in blog
+    assert "Margaret H." in blog
+    assert DIGEST_BLOG[:19] in blog
+    assert re.search(r'<time datetime="[^"]+Z" title="[^"]+ UTC">2 days ago</time>', blog)
+
+
+def test_forge_text_is_escaped_everywhere(reader: Dash) -> None:
+    for path in ("/", "/ui/apps/shop", f"/ui/builds/{reader.seeded.live_build}"):
+        html = reader.client.get(path).text
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+        assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in html
+    build = reader.client.get(f"/ui/builds/{reader.seeded.live_build}").text
+    assert "main&#34;&gt;&lt;b&gt;x&lt;/b&gt;" in build  # the branch name
+    assert HOSTILE_AUTHOR not in build
+    assert HOSTILE_MESSAGE not in build
+
+
+def test_every_page_has_a_strict_csp_and_only_our_own_script(reader: Dash) -> None:
+    for path in ("/", "/ui/apps/shop", f"/ui/builds/{reader.seeded.gate_build}", "/ui/signin"):
+        answer = reader.client.get(path)
+        assert answer.headers["content-security-policy"] == CSP
+        assert "default-src 'self'" in CSP
+        assert "unsafe-inline" not in CSP
+        scripts = re.findall(r"<script[^>]*>", answer.text)
+        assert scripts == ['<script src="/ui/static/dashboard.js" defer>']
+        assert "style=" not in answer.text
+        assert not re.search(r'(src|href)="(https?:)?//', answer.text)  # nothing from another host
+    css = reader.client.get("/ui/static/dashboard.css")
+    assert css.status_code == 200
+    assert "prefers-color-scheme: dark" in css.text
+    assert "@import" not in css.text
+    assert "url(" not in css.text
+    assert css.headers["content-security-policy"] == CSP
+
+
+def test_the_app_page_lists_builds_with_size_change_gate_and_deployments(deployer: Dash) -> None:
+    html = deployer.client.get("/ui/apps/shop").text
+    rows = re.findall(r'<tr class="build" data-build="(\d+)">(.*?)</tr>', html, re.S)
+    by_id = {int(i): body for i, body in rows}
+    live = by_id[deployer.seeded.live_build]
+    assert "121.9 MB" in live
+    assert "+3.5 MB" in live  # from the older build's 118.4 MB
+    assert "passed" in live
+    assert "1 finding(s)" in live
+    assert "58 s" in live
+    gate = by_id[deployer.seeded.gate_build]
+    assert "failed" in gate
+    assert "state-bad" in gate
+    deployments = re.findall(
+        r'<tr class="deployment" data-deployment="(\d+)">(.*?)</tr>', html, re.S
+    )
+    states = {int(i): body for i, body in deployments}
+    assert "live" in states[deployer.seeded.live_deployment]
+    assert "superseded" in states[deployer.seeded.old_deployment]
+    assert "Roll back to this" in states[deployer.seeded.old_deployment]
+    assert "Roll back to this" not in states[deployer.seeded.live_deployment]
+    assert "Deploy now" in html
+    assert "limit 200.0 MB" in html  # the size chart, drawn on the server
+
+
+def test_a_read_only_session_sees_no_buttons_and_its_posts_are_refused(reader: Dash) -> None:
+    html = reader.client.get("/ui/apps/shop").text
+    assert "Roll back to this" not in html
+    assert "Deploy now" not in html
+    csrf = reader.csrf("/ui/apps/shop")  # the sign-out form's token is the session's
+    for action, data in (("rollback", {"deployment": "1"}), ("deploy", {})):
+        answer = reader.client.post(f"/ui/apps/shop/{action}", data={**data, "csrf": csrf})
+        assert answer.status_code == 403
+        assert "can read, not deploy" in answer.text
+    assert reader.actions.calls == []
+
+
+def test_a_post_without_its_csrf_token_is_refused(deployer: Dash) -> None:
+    for data in ({}, {"csrf": "forged"}):
+        answer = deployer.client.post("/ui/apps/shop/deploy", data=data)
+        assert answer.status_code == 403
+        assert "CSRF" in answer.text
+    assert deployer.actions.calls == []
+
+
+def test_rollback_restores_the_chosen_deployment_and_says_so(deployer: Dash) -> None:
+    csrf = deployer.csrf("/ui/apps/shop")
+    answer = deployer.client.post(
+        "/ui/apps/shop/rollback",
+        data={"csrf": csrf, "deployment": str(deployer.seeded.old_deployment)},
+    )
+    assert answer.status_code == 200
+    assert deployer.actions.calls == [("rollback", "shop", deployer.seeded.old_deployment)]
+    assert "rolled shop back to sha256:a1a1a1a1a1a1" in answer.text
+    live = [d for d in deployer.store.deployments("shop") if d.status is DeploymentStatus.LIVE]
+    assert [d.digest for d in live] == [DIGEST_OLD]
+    overview = deployer.client.get("/").text
+    shop = overview[overview.index('id="app-shop"') : overview.index('id="app-blog"')]
+    assert DIGEST_OLD[:19] in shop
+
+
+def test_deploy_now_and_a_refused_action_show_their_one_line(deployer: Dash) -> None:
+    csrf = deployer.csrf("/ui/apps/shop")
+    done = deployer.client.post("/ui/apps/shop/deploy", data={"csrf": csrf})
+    assert "queued a build of shop" in done.text
+    deployer.actions.refuse = "the queue of shop is full"
+    refused = deployer.client.post("/ui/apps/shop/deploy", data={"csrf": csrf})
+    assert "Refused: the queue of shop is full" in refused.text
+
+
+def test_a_notice_in_the_url_must_be_signed(deployer: Dash) -> None:
+    page = deployer.client.get("/ui/apps/shop?notice=aGk.forged")
+    assert 'class="notice"' not in page.text
+
+
+def test_the_build_page_shows_log_findings_and_the_policy_decision(reader: Dash) -> None:
+    gate = reader.client.get(f"/ui/builds/{reader.seeded.gate_build}").text
+    assert "gate: size 240.2 MB is over the limit of 200 MB" in gate
+    assert "At most 200" in gate
+    live = reader.client.get(f"/ui/builds/{reader.seeded.live_build}").text
+    assert "DL3008" in live
+    assert "Pin versions" in live
+    assert "#1 DONE 0.1s" in live
+    assert "data-stream" not in live  # finished: nothing to follow
+    running = reader.client.get(f"/ui/builds/{reader.seeded.running_build}").text
+    assert "data-stream=" in running
+
+
+def test_unknown_app_and_build_are_404(reader: Dash) -> None:
+    assert reader.client.get("/ui/apps/nope").status_code == 404
+    assert reader.client.get("/ui/builds/9999").status_code == 404
+
+
+def test_the_log_stream_sends_lines_after_the_last_seen_then_ends(reader: Dash) -> None:
+    build = reader.seeded.live_build
+    first = reader.store.log_lines(build)[0].id
+    with reader.client.stream("GET", f"/ui/builds/{build}/log?after={first}") as answer:
+        assert answer.headers["content-type"].startswith("text/event-stream")
+        body = "".join(answer.iter_text())
+    assert "#1 DONE 0.1s" in body
+    assert "building http" not in body  # the line before `after`
+    assert body.rstrip().endswith("event: end\ndata: live")
+
+
+def test_live_endpoints_need_a_session(dash: Dash) -> None:
+    assert dash.client.get("/ui/events").status_code == 401
+    assert dash.client.get(f"/ui/builds/{dash.seeded.live_build}/log").status_code == 401
+
+
+def test_the_signing_key_is_kept_in_the_state_dir_private(dash: Dash) -> None:
+    key = dash.state_dir / "dashboard.key"
+    assert key.stat().st_mode & 0o777 == 0o600
