@@ -24,6 +24,7 @@ from dockyard.deploy._targets import Target, TargetKind, normalized_image, resol
 from dockyard.engine import (
     Engine,
     find_container,
+    image_info,
     list_containers,
     list_services,
     list_tasks,
@@ -86,6 +87,9 @@ class TargetResult:
     old_image: str | None = None  # image id (containers) or digest (services, Deployments)
     new_image: str | None = None
     reason: str | None = None
+    # The registry digest the target ran before, in the deployed repository (what a rollback
+    # deploys); None when it ran something else or the engine knows no digest for its image.
+    old_digest: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -95,6 +99,7 @@ class TargetResult:
             "old_image": self.old_image,
             "new_image": self.new_image,
             "reason": self.reason,
+            "old_digest": self.old_digest,
         }
 
     def line(self) -> str:
@@ -250,13 +255,26 @@ class Deployer:
             if result.kind is not Kind.CONTAINER or result.name not in owner:
                 continue
             seen.add(result.name)
-            results.append(_from_watch(owner[result.name], result))
+            old_digest = self._repo_digest(result.old_image_id, image=image)
+            results.append(_from_watch(owner[result.name], result, old_digest=old_digest))
         for name, target in owner.items():
             if name not in seen:
                 results.append(
                     _missing(target, f"{name}: not selected (labelled enable=false?)", name=name)
                 )
         return results
+
+    def _repo_digest(self, image_id: str, *, image: str) -> str | None:
+        """The digest ``image_id`` has in ``image``'s repository, as the engine recorded it."""
+        if not image_id:
+            return None
+        repository = image.rsplit(":", 1)[0]
+        info = image_info(self.engine, ref=image_id)
+        for entry in info.repo_digests if info else ():
+            name, _, digest = entry.partition("@")
+            if name == repository:
+                return digest
+        return None
 
     # -- Swarm services -----------------------------------------------------------------------
 
@@ -384,15 +402,26 @@ class Deployer:
         return [Health(target, d.ref, ready, ready, 0, image)]
 
 
-def _from_watch(target: Target, result: ContainerResult) -> TargetResult:
+def _from_watch(
+    target: Target, result: ContainerResult, *, old_digest: str | None = None
+) -> TargetResult:
+    """A watch result as a target's; services and Deployments report digests already."""
+    old = result.old_image_id or None
+    if old_digest is None and result.kind is not Kind.CONTAINER and _is_digest(old):
+        old_digest = old
     return TargetResult(
         target=target,
         name=result.name,
         status=_FROM_WATCH[result.status],
-        old_image=result.old_image_id or None,
+        old_image=old,
         new_image=result.new_image_id,
         reason=result.reason,
+        old_digest=old_digest,
     )
+
+
+def _is_digest(text: str | None) -> bool:
+    return bool(text) and re.fullmatch(r"sha256:[0-9a-f]{64}", text or "") is not None
 
 
 def _missing(target: Target, reason: str, *, name: str | None = None) -> TargetResult:

@@ -60,7 +60,7 @@ def test_a_service_goes_to_a_digest_and_back(
     assert code == 0, result
     (entry,) = result["targets"]
     assert (entry["name"], entry["status"]) == (name, "updated")
-    assert (entry["old_image"], entry["new_image"]) == (old, new)
+    assert (entry["old_image"], entry["new_image"], entry["old_digest"]) == (old, new, old)
     assert inspect_service(swarm.manager, service=name).image == f"{tag.ref}@{new}"
     assert wait_until(lambda: served(swarm, port) == {"v2"}, timeout=30, what="v2 on both")
 

@@ -60,6 +60,7 @@ def test_a_digest_goes_on_and_an_earlier_one_comes_back(lab: Lab, images: Images
     (entry,) = result["targets"]
     assert (entry["name"], entry["status"]) == (web, "updated")
     assert (entry["old_image"], entry["new_image"]) == (v1, v2)
+    assert entry["old_digest"] == d1  # what a rollback deploys
     assert _image_of(lab, web) == v2
 
     # back to v1, although the registry's tag names v2: the digest decides, not the tag

@@ -153,4 +153,5 @@ def test_a_deployment_is_ok_only_when_every_target_runs_the_digest() -> None:
         "old_image": None,
         "new_image": None,
         "reason": None,
+        "old_digest": None,
     }
