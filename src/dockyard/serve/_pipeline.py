@@ -236,7 +236,6 @@ class _Run:
     def pipeline(self, commit: str, *, previous: str | None) -> Stage:
         repository, deploy_image = deploy_reference(self.app)
         self.sink.stage(Stage.BUILDING)
-        self._refuse_secrets()
         self.say(f"checking push access to {repository}")
         self.builder.check_push_access(repository)
         outcome = self._build(commit, repository=repository, deploy_image=deploy_image)
@@ -276,17 +275,11 @@ class _Run:
 
     # -- BUILDING -----------------------------------------------------------------------------
 
-    def _refuse_secrets(self) -> None:
-        if self.app.secrets:
-            ids = ", ".join(s.id for s in self.app.secrets)
-            raise _Failed(
-                f"app {self.app.name}: build secrets ({ids}) are not supported yet: BuildKit "
-                "secret mounts need its session protocol, which dockyard's engine client does "
-                "not speak; remove 'secrets' (they are never passed as build args instead)"
-            )
-
     def _build(self, commit: str, *, repository: str, deploy_image: str) -> BuildOutcome:
         extra = dict.fromkeys([sanitize_tag(self.app.branch), deploy_image.rsplit(":", 1)[1]])
+        # Read now, from their file or variable (a ConfigError line when one is missing), and
+        # handed to BuildKit as secret mounts only: never build args, labels or log lines.
+        secrets = {secret.id: secret.read() for secret in self.app.secrets}
         options = BuildOptions(
             source=self.app.repo,
             image=repository,
@@ -297,6 +290,7 @@ class _Run:
             build_args=dict(self.app.build_args),
             push=False,
             network_mode=self.context.network_mode,
+            secrets=secrets,
         )
         self.say(f"building {self.app.repo} at {commit[:12]}")
         return self.builder.build(options, say=self.say)

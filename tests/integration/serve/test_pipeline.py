@@ -6,6 +6,9 @@ nothing pushed; an image that crashes inside the watch window rolled back to the
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,7 +22,7 @@ import pytest
 
 from dockyard.deploy import Deployer, DeploySettings
 from dockyard.engine import Engine
-from dockyard.serve import App
+from dockyard.serve import App, BuildSecret
 from dockyard.serve._pipeline import PipelineContext, Stage, run_pipeline
 from dockyard.update import ReplaceSettings
 from tests.conftest import TestEnv
@@ -234,3 +237,44 @@ def test_an_image_that_crashes_inside_the_window_is_rolled_back(lab: Lab) -> Non
     assert lab.client.containers.get(lab.container).attrs["Image"] == old_image
     assert old in lab.running_digests()
     assert new not in lab.running_digests()
+
+
+def test_build_secrets_reach_the_run_and_nothing_else(
+    lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "tok-" + uuid.uuid4().hex
+    conf = "conf-" + uuid.uuid4().hex
+    variable = "DOCKYARD_TEST_SECRET_" + uuid.uuid4().hex[:8].upper()
+    monkeypatch.setenv(variable, token)
+    (tmp_path / "conf.secret").write_text(conf)
+    # BuildKit's cache key of a RUN leaves secrets out: a fresh ENV keeps an earlier run's
+    # layer from being reused.
+    sha = lab.dockerfile(
+        f"ENV RUN_ID={uuid.uuid4().hex}\n"
+        "RUN --mount=type=secret,id=token --mount=type=secret,id=conf "
+        "sha256sum /run/secrets/token /run/secrets/conf > /hashes\n" + GOOD,
+        message="uses secrets",
+    )
+    app = lab.app(deploy=False).model_copy(
+        update={
+            "secrets": [
+                BuildSecret(id="token", env=variable),
+                BuildSecret(id="conf", file=tmp_path / "conf.secret"),
+            ]
+        }
+    )
+    sink = RecordingSink()
+    final = run_pipeline(app, commit=sha, sink=sink, context=lab.context())
+
+    assert final is Stage.LIVE, sink.stages
+    reference = f"{lab.image}:sha-{sha[:7]}"
+    printed = lab.client.containers.run(reference, ["cat", "/hashes"], remove=True).decode()
+    assert printed.split() == [
+        hashlib.sha256(token.encode()).hexdigest(), "/run/secrets/token",
+        hashlib.sha256(conf.encode()).hexdigest(), "/run/secrets/conf",
+    ]  # fmt: skip
+    image = lab.client.images.get(reference)
+    seen = json.dumps([image.attrs, image.history(), sink.lines, sink.builds], default=str)
+    assert token not in seen
+    assert conf not in seen
+    assert not any(token in str(reason) or conf in str(reason) for _, reason in sink.stages)

@@ -346,17 +346,38 @@ def test_an_unchanged_build_reads_the_dockerfile_at_the_commit(
     assert builder.calls == ["access", "build", "dockerfile_at", "inspect", "push"]
 
 
-def test_build_secrets_fail_in_one_line_before_any_build(tmp_path: Path, clock: FakeClock) -> None:
+def test_build_secrets_are_read_and_handed_to_the_build_as_secrets(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NPM_TOKEN", "npm-token-value")
+    (tmp_path / "pip.conf").write_text("pip-secret-value\n")
+    sink, builder = FakeSink(), FakeBuilder()
+    configured = app(secrets=[BuildSecret(id="npm", env="NPM_TOKEN"),
+                              BuildSecret(id="pip", file=tmp_path / "pip.conf")])  # fmt: skip
+    final = run_pipeline(configured, commit=COMMIT, sink=sink,
+                         context=context(tmp_path, builder, FakeDeployer(), clock))  # fmt: skip
+    assert final is Stage.LIVE
+    assert builder.options is not None
+    assert {k: v.reveal() for k, v in builder.options.secrets.items()} == {
+        "npm": "npm-token-value",
+        "pip": "pip-secret-value",
+    }
+    assert builder.options.build_args == {}
+    assert not any("secret-value" in line or "token-value" in line for line in sink.logs)
+
+
+def test_a_missing_build_secret_fails_in_one_line_before_any_build(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NPM_TOKEN", raising=False)
     sink, builder = FakeSink(), FakeBuilder()
     configured = app(secrets=[BuildSecret(id="npm", env="NPM_TOKEN")])
     final = run_pipeline(configured, commit=COMMIT, sink=sink,
                          context=context(tmp_path, builder, FakeDeployer(), clock))  # fmt: skip
     assert final is Stage.FAILED
     assert sink.stages == [Stage.BUILDING, Stage.FAILED]
-    assert sink.final_reason is not None
-    assert "build secrets (npm) are not supported yet" in sink.final_reason
-    assert "\n" not in sink.final_reason
-    assert builder.calls == []
+    assert sink.final_reason == "build secret npm: environment variable NPM_TOKEN is not set"
+    assert "build" not in builder.calls
 
 
 def test_a_failed_deploy_ends_failed_with_each_targets_line(
