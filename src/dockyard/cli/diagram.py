@@ -164,9 +164,15 @@ def kubernetes(
     output: Path | None,
 ) -> None:
     """A Kubernetes cluster through its API server: nodes, pods, services, ingresses, claims."""
+    import logging
+
     from dockyard.diagram import collect_cluster, kubernetes_graph
     from dockyard.kube import Cluster
 
+    if app.verbosity == 0:
+        # urllib3 warns of each retry of an unreachable server; the failure is the one line
+        # that follows them
+        logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
     with Cluster(kubeconfig=kubeconfig, context=kube_context, namespace=namespace) as cluster:
         scope = None if all_namespaces else cluster.namespace
         inventory = collect_cluster(cluster, namespace=scope)
