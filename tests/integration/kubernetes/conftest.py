@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import docker
 import docker.errors
 import pytest
+import yaml
 from kubernetes import client as k8s
 from kubernetes import config as k8s_config
 from kubernetes.client.rest import ApiException
@@ -362,3 +363,90 @@ def opted_in(name: str, image: str, **kw: Any) -> k8s.V1Deployment:
     body = deployment(name, image, **kw)
     body.metadata.annotations = {"dockyard.enable": "true"}
     return body
+
+
+# -- StatefulSets and DaemonSets ---------------------------------------------------------------
+
+
+def _pod_template(name: str, image: str) -> k8s.V1PodTemplateSpec:
+    return k8s.V1PodTemplateSpec(
+        metadata=k8s.V1ObjectMeta(labels={"app": name}),
+        spec=k8s.V1PodSpec(
+            containers=[k8s.V1Container(name="app", image=image)],
+            termination_grace_period_seconds=1,
+        ),
+    )
+
+
+def opted_in_statefulset(name: str, image: str, *, replicas: int = 2) -> k8s.V1StatefulSet:
+    """An opted-in StatefulSet of ``image`` (OrderedReady, RollingUpdate: the defaults); its
+    headless Service is not needed for the pods to run, so there is none."""
+    return k8s.V1StatefulSet(
+        metadata=k8s.V1ObjectMeta(name=name, annotations={"dockyard.enable": "true"}),
+        spec=k8s.V1StatefulSetSpec(
+            replicas=replicas,
+            service_name=name,
+            selector=k8s.V1LabelSelector(match_labels={"app": name}),
+            template=_pod_template(name, image),
+        ),
+    )
+
+
+def opted_in_daemonset(name: str, image: str) -> k8s.V1DaemonSet:
+    """An opted-in DaemonSet of ``image``: one pod, on the cluster's one node."""
+    return k8s.V1DaemonSet(
+        metadata=k8s.V1ObjectMeta(name=name, annotations={"dockyard.enable": "true"}),
+        spec=k8s.V1DaemonSetSpec(
+            selector=k8s.V1LabelSelector(match_labels={"app": name}),
+            template=_pod_template(name, image),
+        ),
+    )
+
+
+def running_digests(core: k8s.CoreV1Api, namespace: str, name: str) -> list[str]:
+    """The image digests of the ready, running containers of the pods labelled app=``name``,
+    one per pod (sorted); an empty list while any pod is not ready or terminating."""
+    pods = core.list_namespaced_pod(namespace, label_selector=f"app={name}").items
+    digests = []
+    for pod in pods:
+        statuses = pod.status.container_statuses or []
+        if pod.metadata.deletion_timestamp is not None or not statuses:
+            return []
+        for status in statuses:
+            if not status.ready or status.state.running is None:
+                return []
+            digests.append(str(status.image_id).rpartition("@")[2])
+    return sorted(digests)
+
+
+def wait_running(
+    core: k8s.CoreV1Api, namespace: str, name: str, digest: str, *, pods: int, timeout: float = 90
+) -> None:
+    """Until exactly ``pods`` pods of ``name`` run ``digest``, ready."""
+    wait_until(
+        lambda: running_digests(core, namespace, name) == [digest] * pods,
+        timeout=timeout,
+        what=f"{pods} pod(s) of {namespace}/{name} running {digest}",
+    )
+
+
+def as_account(api_client: k8s.ApiClient, token: str, namespace: str, path: Path) -> str:
+    """A kubeconfig that is the ServiceAccount (its token, the cluster's CA)."""
+    admin = api_client.configuration
+    document = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": "sa",
+        "clusters": [
+            {
+                "name": "c",
+                "cluster": {"server": admin.host, "certificate-authority": admin.ssl_ca_cert},
+            }
+        ],
+        "contexts": [
+            {"name": "sa", "context": {"cluster": "c", "user": "sa", "namespace": namespace}}
+        ],
+        "users": [{"name": "sa", "user": {"token": token}}],
+    }
+    path.write_text(yaml.safe_dump(document))
+    return str(path)

@@ -12,6 +12,7 @@ from kubernetes import utils
 
 from tests.integration.kubernetes.conftest import (
     AppTag,
+    as_account,
     opted_in,
     service_account_token,
     wait_rolled_out,
@@ -19,28 +20,6 @@ from tests.integration.kubernetes.conftest import (
 )
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy" / "kubernetes"
-
-
-def as_account(api_client: k8s.ApiClient, token: str, namespace: str, path: Path) -> str:
-    """A kubeconfig that is the ServiceAccount (its token, the cluster's CA)."""
-    admin = api_client.configuration
-    document = {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "current-context": "sa",
-        "clusters": [
-            {
-                "name": "c",
-                "cluster": {"server": admin.host, "certificate-authority": admin.ssl_ca_cert},
-            }
-        ],
-        "contexts": [
-            {"name": "sa", "context": {"cluster": "c", "user": "sa", "namespace": namespace}}
-        ],
-        "users": [{"name": "sa", "user": {"token": token}}],
-    }
-    path.write_text(yaml.safe_dump(document))
-    return str(path)
 
 
 def test_the_shipped_role_is_all_watch_needs(
