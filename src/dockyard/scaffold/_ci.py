@@ -43,7 +43,7 @@ def render_ci(provider: CiProvider, deploy: DeployTarget, *, app: str, heroku_ap
     """The CI file of ``provider`` for image ``<DOCKERHUB_USERNAME>/<app>``, then ``deploy``."""
     if provider is CiProvider.GITLAB:
         parts = [_GITLAB_HEAD, _GITLAB_BUILD, _GITLAB_DEPLOY.get(deploy, "")]
-        settings = ""
+        settings = "GitLab"
     else:
         cache = _GHA_CACHE if provider is CiProvider.GITHUB else _NO_GHA_CACHE
         parts = [_ACTIONS_HEAD, _ACTIONS_BUILD, cache, _ACTIONS_DEPLOY.get(deploy, "")]
@@ -59,15 +59,15 @@ _SETTINGS = {
 }
 _SECRETS = {
     DeployTarget.NONE: "",
-    DeployTarget.SERVE: ",\n# DOCKYARD_URL (dockyard serve's address), DOCKYARD_TOKEN (its token)",
-    DeployTarget.HEROKU: ",\n# HEROKU_API_KEY (`heroku authorizations:create`)",
+    DeployTarget.SERVE: "\n#   DOCKYARD_URL (dockyard serve's address), DOCKYARD_TOKEN (its token)",
+    DeployTarget.HEROKU: "\n#   HEROKU_API_KEY (heroku authorizations:create)",
 }
 
 _ACTIONS_HEAD = """\
 # Written by `dockyard init`: build the image on every push and pull request; from main and
 # from v* tags, push it to Docker Hub with docker/metadata-action's tags, then deploy it.
-# Secrets (%%settings): DOCKERHUB_USERNAME, DOCKERHUB_TOKEN (a Docker Hub
-# access token, not the password)%%secrets.
+# Secrets (%%settings):
+#   DOCKERHUB_USERNAME, DOCKERHUB_TOKEN (a Docker Hub access token, not the password)%%secrets
 name: docker
 
 on:
@@ -188,9 +188,8 @@ _ACTIONS_DEPLOY = {
 _GITLAB_HEAD = """\
 # Written by `dockyard init`: build the image on every pipeline; from branches and v* tags,
 # push it to Docker Hub with the tags docker/metadata-action would give, then deploy it.
-# CI/CD variables (Settings > CI/CD > Variables, masked): DOCKERHUB_USERNAME, DOCKERHUB_TOKEN
-# (a Docker Hub access token, not the password), and for a deploy job DOCKYARD_URL and
-# DOCKYARD_TOKEN (dockyard serve) or HEROKU_API_KEY (Heroku).
+# CI/CD variables (Settings > CI/CD > Variables, masked):
+#   DOCKERHUB_USERNAME, DOCKERHUB_TOKEN (a Docker Hub access token, not the password)%%secrets
 stages:
   - build
   - deploy

@@ -64,7 +64,8 @@ def _python(stack: Stack, port: int) -> str:
     health = f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}/', timeout=2)"
     if stack.kind is StackKind.PYTHON_PYPROJECT:
         install = """\
-# The project itself and its dependencies, installed as a package into the environment.
+# The project and its dependencies, installed as a package into the environment. pip's
+# downloads stay in a cache mount, not in a layer, and pip leaves the environment after use.
 COPY . .
 RUN --mount=type=cache,target=/root/.cache/pip \\
     /opt/venv/bin/pip install . \\
@@ -72,7 +73,8 @@ RUN --mount=type=cache,target=/root/.cache/pip \\
         app = ""
     else:
         install = """\
-# Dependencies first, from requirements.txt alone: this layer is rebuilt only when it changes.
+# Dependencies first, from requirements.txt alone: rebuilt only when it changes. pip's
+# downloads stay in a cache mount, not in a layer, and pip leaves the environment after use.
 COPY requirements.txt .
 RUN --mount=type=cache,target=/root/.cache/pip \\
     /opt/venv/bin/pip install -r requirements.txt \\
@@ -91,7 +93,6 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \\
     PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
 RUN python -m venv /opt/venv
-# pip's downloads live in a cache mount, not in a layer; pip leaves the environment after use.
 {install}
 
 # --- run: the interpreter and that environment; pip's cache and build files stay behind ---
