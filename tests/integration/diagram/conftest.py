@@ -27,9 +27,9 @@ import docker
 import docker.errors
 import docker.types
 import pytest
+from kubernetes import client as k8s
 from kubernetes.client.rest import ApiException
 
-from kubernetes import client as k8s
 from tests.conftest import TestEnv
 from tests.integration.kubernetes.conftest import (  # noqa: F401 (fixtures)
     api_client,
