@@ -3,6 +3,8 @@ they join."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from dockyard.diagram import BoxKind, EdgeKind, Graph
@@ -28,3 +30,8 @@ def place(graph: Graph, box_id: str) -> str | None:
     """The label of the box ``box_id`` runs on."""
     where = graph.place(box_id)
     return graph.box(where).label if where is not None else None
+
+
+def svg_texts(svg: bytes) -> list[str]:
+    """The lines of text a person reads in an SVG (dot writes "-" as "&#45;")."""
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg.decode())]

@@ -24,7 +24,7 @@ from dockyard.diagram import (
     to_mermaid,
 )
 from dockyard.errors import DiagramError
-from tests.unit.diagram.helpers import SHOP_AND_BLOG
+from tests.unit.diagram.helpers import SHOP_AND_BLOG, svg_texts
 
 
 def small() -> Graph:
@@ -86,13 +86,6 @@ def test_mermaid_of_the_manifest_set_has_every_box_once() -> None:
     lines = [line.strip() for line in text.splitlines()]
     frames = [line for line in lines if line.startswith("subgraph ")]
     assert len(frames) == lines.count("end") == len([b for b in graph.boxes if graph.holds(b.id)])
-
-
-def svg_texts(svg: bytes) -> list[str]:
-    """The text a person reads in the SVG, line by line."""
-    import html
-
-    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg.decode())]
 
 
 def test_the_svg_drawn_by_dot_carries_every_box_label_and_edge_label() -> None:
