@@ -154,3 +154,19 @@ def test_read_project_skips_node_modules_and_git(tmp_path: Path) -> None:
     (root / ".git" / "HEAD").write_text("ref")
     (root / "package.json").write_text('{"name": "a"}')
     assert read_project(root) == {"package.json": '{"name": "a"}'}
+
+
+def test_read_project_sees_go_commands_two_levels_down(tmp_path: Path) -> None:
+    (tmp_path / "cmd" / "tool").mkdir(parents=True)
+    (tmp_path / "cmd" / "tool" / "main.go").write_text("package main\n")
+    (tmp_path / "go.mod").write_text("module example.com/tool\n")
+    stack = detect_stack(read_project(tmp_path), dirname="d")
+    assert stack.go_package == "./cmd/tool"
+
+
+def test_read_project_refuses_a_file_for_a_directory(tmp_path: Path) -> None:
+    from dockyard.errors import UsageError
+
+    (tmp_path / "f").write_text("")
+    with pytest.raises(UsageError, match=r"is not a directory$"):
+        read_project(tmp_path / "f")
