@@ -328,8 +328,8 @@ class DeploymentUpdater:
     Tags of workloads with ``imagePullSecrets`` are checked with those secrets' credentials
     (``source_for`` makes a source of a docker config document), one HEAD per tag per set of
     secrets; the others with dockyard's own. A kind RBAC does not let it list (a Role made
-    before StatefulSets and DaemonSets were followed) is passed over with a note in
-    :attr:`notes`; Deployments are required."""
+    before StatefulSets and DaemonSets were followed) is passed over, with a note in
+    :attr:`notes` the first time (not a notification every cycle); Deployments are required."""
 
     def __init__(
         self,
@@ -350,7 +350,8 @@ class DeploymentUpdater:
         self.sleep = sleep
         self.clock = clock
         self.rolled_back: dict[str, set[str]] = {}  # kind/namespace/name -> digests
-        self.notes: list[str] = []  # the last run's: kinds it could not list
+        self.notes: list[str] = []  # the last run's: kinds it could not list, said once
+        self._noted: set[WorkloadKind] = set()
 
     def _listed(self) -> list[Workload]:
         found: list[Workload] = []
@@ -361,7 +362,9 @@ class DeploymentUpdater:
             except ClusterForbidden as exc:
                 if kind is WorkloadKind.DEPLOYMENT:
                     raise
-                self.notes.append(f"{kind.resource}s not followed: {exc}")
+                if kind not in self._noted:
+                    self._noted.add(kind)
+                    self.notes.append(f"{kind.resource}s not followed: {exc}")
         return found
 
     def run(self, *, names: Sequence[str] = ()) -> list[ContainerResult]:

@@ -389,3 +389,5 @@ def test_the_kinds_together_one_head_per_tag_and_a_kind_rbac_refuses_is_a_note()
         "statefulsets not followed: listing statefulsets in ns: forbidden by RBAC (no)",
         "daemonsets not followed: listing daemonsets in ns: forbidden by RBAC (no)",
     ]
+    later = watcher.run_cycle()  # said once, not in every cycle's notification
+    assert ([r.kind for r in later.results], later.notes) == ([Kind.DEPLOYMENT], [])
