@@ -32,6 +32,12 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def _output_options(function: _F) -> _F:
     function = click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Same as --format json: the graph itself.",
+    )(function)
+    function = click.option(
         "-o",
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -56,9 +62,13 @@ def _engine_options(function: _F) -> _F:
     )(function)
 
 
-def _chosen(fmt: str | None, output: Path | None) -> OutputFormat:
+def _chosen(fmt: str | None, output: Path | None, *, as_json: bool) -> OutputFormat:
     from dockyard.diagram import OutputFormat
 
+    if as_json:
+        if fmt not in (None, "json"):
+            raise UsageError(f"--json and --format {fmt} ask for two formats: give one")
+        return OutputFormat.JSON
     if fmt is not None:
         return OutputFormat(fmt)
     if output is None:
@@ -72,10 +82,12 @@ def _chosen(fmt: str | None, output: Path | None) -> OutputFormat:
     return chosen
 
 
-def _emit(app: Application, graph: Graph, fmt: str | None, output: Path | None) -> None:
+def _emit(
+    app: Application, graph: Graph, fmt: str | None, output: Path | None, as_json: bool
+) -> None:
     from dockyard.diagram import render
 
-    chosen = _chosen(fmt, output)
+    chosen = _chosen(fmt, output, as_json=as_json)
     data = render(graph, chosen)
     if output is not None:
         output.write_bytes(data)
@@ -103,7 +115,12 @@ def command() -> None:
 @_output_options
 @click.pass_obj
 def compose(
-    app: Application, project: str, host: str | None, fmt: str | None, output: Path | None
+    app: Application,
+    project: str,
+    host: str | None,
+    fmt: str | None,
+    output: Path | None,
+    as_json: bool,
 ) -> None:
     """A compose project's containers (labelled com.docker.compose.project=PROJECT)."""
     from dockyard.diagram import collect_compose, compose_graph
@@ -111,7 +128,7 @@ def compose(
 
     with Engine(base_url=host) as engine:
         state = collect_compose(engine, project=project)
-    _emit(app, compose_graph(state), fmt, output)
+    _emit(app, compose_graph(state), fmt, output, as_json)
 
 
 def _labels(values: tuple[str, ...]) -> dict[str, str | None]:
@@ -136,6 +153,7 @@ def swarm(
     labels: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
+    as_json: bool,
 ) -> None:
     """A swarm: nodes, services, their tasks, networks, volumes and published ports (ask a
     manager)."""
@@ -144,7 +162,7 @@ def swarm(
 
     with Engine(base_url=host) as engine:
         state = collect_swarm(engine, labels=_labels(labels) or None)
-    _emit(app, swarm_graph(state), fmt, output)
+    _emit(app, swarm_graph(state), fmt, output, as_json)
 
 
 @command.command("kubernetes")
@@ -162,6 +180,7 @@ def kubernetes(
     all_namespaces: bool,
     fmt: str | None,
     output: Path | None,
+    as_json: bool,
 ) -> None:
     """A Kubernetes cluster through its API server: nodes, pods, services, ingresses, claims."""
     import logging
@@ -178,7 +197,7 @@ def kubernetes(
         inventory = collect_cluster(cluster, namespace=scope)
         title = f"cluster {kube_context}" if kube_context else "Kubernetes cluster"
         graph = kubernetes_graph(inventory, title=title, api_server=cluster.host)
-    _emit(app, graph, fmt, output)
+    _emit(app, graph, fmt, output, as_json)
 
 
 @command.command("manifests")
@@ -187,9 +206,14 @@ def kubernetes(
 @_output_options
 @click.pass_obj
 def manifests(
-    app: Application, files: tuple[str, ...], title: str, fmt: str | None, output: Path | None
+    app: Application,
+    files: tuple[str, ...],
+    title: str,
+    fmt: str | None,
+    output: Path | None,
+    as_json: bool,
 ) -> None:
     """Kubernetes manifests (FILE..., - for standard input), as kubectl apply or get has them."""
     from dockyard.diagram import kubernetes_graph, load_manifests
 
-    _emit(app, kubernetes_graph(load_manifests(files), title=title), fmt, output)
+    _emit(app, kubernetes_graph(load_manifests(files), title=title), fmt, output, as_json)

@@ -93,3 +93,15 @@ def test_without_dot_svg_fails_in_one_line_with_exit_14(tmp_path: Path) -> None:
         "dockyard: error: cannot draw SVG: Graphviz's dot is not installed "
         "(apt-get install graphviz), or use --format mermaid, json or dot\n"
     )
+
+
+def test_json_flag_is_format_json_and_two_formats_are_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["manifests", str(SHOP_AND_BLOG), "--json"], capsys)
+    assert code == 0
+    assert json.loads(out)["title"] == "Kubernetes manifests"
+    code, out, err = run(["manifests", str(SHOP_AND_BLOG), "--json", "-f", "svg"], capsys)
+    assert code == 2
+    assert out == ""
+    assert err == "dockyard: error: --json and --format svg ask for two formats: give one\n"
