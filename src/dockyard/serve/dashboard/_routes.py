@@ -9,7 +9,6 @@ without it, or from a session whose token cannot deploy, is refused with 403.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -28,11 +27,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dockyard.errors import DockyardError
 from dockyard.serve._config import ServeConfig
-from dockyard.serve._store import LogLine, Store
+from dockyard.serve._store import Build, LogLine, Store
 from dockyard.serve._store import Scope as TokenScope
 from dockyard.serve.dashboard._actions import CommitInfo, CommitLookup, DashboardActions
 from dockyard.serve.dashboard._chart import SizePoint, size_chart
 from dockyard.serve.dashboard._session import Signer, load_key, new_nonce, token_sha256
+from dockyard.serve.dashboard._tracker import Tracker
 from dockyard.serve.dashboard._views import (
     GateState,
     app_row,
@@ -50,6 +50,8 @@ SESSION_COOKIE = "dy_session"
 SIGNIN_COOKIE = "dy_signin"
 MAX_FORM_BYTES = 16 * 1024
 LOG_LINES_SHOWN = 5000
+PAGE_ROWS = 50  # builds and deployments listed on an app's page
+CHART_BUILDS = 100  # builds drawn in the size chart
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -82,42 +84,6 @@ class _Refused(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-class _Fingerprints:
-    """What changed, for the live updates: one small summary per page, computed at most once
-    per interval however many browsers watch it."""
-
-    def __init__(self, store: Store, config: ServeConfig, interval: float) -> None:
-        self._store = store
-        self._config = config
-        self._interval = interval
-        self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, object]] = {}
-
-    def _compute(self, key: str) -> object:
-        if key == "":
-            return tuple(
-                (
-                    [(b.id, b.status, b.digest) for b in self._store.builds(app, limit=1)],
-                    [(d.id, d.status) for d in self._store.deployments(app, limit=3)],
-                )
-                for app in self._config.apps
-            )
-        return (
-            [(b.id, b.status, b.digest, b.size_bytes) for b in self._store.builds(key, limit=10)],
-            [(d.id, d.status) for d in self._store.deployments(key, limit=20)],
-        )
-
-    def get(self, key: str) -> object:
-        with self._lock:
-            cached = self._cache.get(key)
-            now = time.monotonic()
-            if cached is not None and now - cached[0] < self._interval:
-                return cached[1]
-            value = self._compute(key)
-            self._cache[key] = (now, value)
-            return value
 
 
 class _Headers:
@@ -159,7 +125,7 @@ class Dashboard:
         self.clock = clock
         self.poll = poll_interval
         self.signer = Signer(load_key(config.state_dir))
-        self.fingerprints = _Fingerprints(store, config, poll_interval)
+        self.tracker = Tracker(store, list(config.apps), interval_s=poll_interval)
         self.env = Environment(
             loader=PackageLoader("dockyard.serve.dashboard", "templates"),
             autoescape=True,
@@ -240,8 +206,8 @@ class Dashboard:
         now = self.clock()
         rows = []
         for name, app in self.config.apps.items():
-            builds = self.store.builds(name, limit=2)
-            deployments = self.store.deployments(name, limit=5)
+            cached = self.tracker.rows(name)
+            builds, deployments = cached.builds, cached.deployments
             shas = {b.commit for b in builds} | {d.commit or "" for d in deployments}
             rows.append(
                 app_row(
@@ -264,8 +230,9 @@ class Dashboard:
         if app is None:
             raise _Refused(404, f"There is no app named {name!r} in this server's configuration.")
         now = self.clock()
-        builds = self.store.builds(name, limit=50)
-        deployments = self.store.deployments(name, limit=50)
+        history = self.store.builds(name, limit=CHART_BUILDS)
+        builds = history[:PAGE_ROWS]
+        deployments = self.store.deployments(name, limit=PAGE_ROWS)
         shas = {b.commit for b in builds} | {d.commit or "" for d in deployments}
         commits = self.commit_map(name, shas)
         notice = self.signer.read_text(request.query_params.get("notice"))
@@ -275,15 +242,16 @@ class Dashboard:
             app=app,
             builds=build_rows(builds, now=now, commits=commits),
             deployments=deployment_rows(deployments, now=now, commits=commits),
-            chart=self.chart(name),
+            chart=self.chart(name, history),
             notice=notice,
             live_key=name,
             title=name,
         )
 
-    def chart(self, name: str) -> object:
+    def chart(self, name: str, builds: list[Build] | None = None) -> object:
         app = self.config.apps[name]
-        builds = self.store.builds(name, limit=100)
+        if builds is None:
+            builds = self.store.builds(name, limit=CHART_BUILDS)
         points = [
             SizePoint(build_id=b.id, at=b.created_at, size_bytes=b.size_bytes, passed=True)
             for b in builds
@@ -442,13 +410,16 @@ class Dashboard:
         if key and key not in self.config.apps:
             return self.secured(Response("no such app", status_code=404))
 
+        def version() -> int:
+            return self.tracker.app_version(key) if key else self.tracker.check()
+
         async def stream() -> AsyncIterator[str]:
-            last = await anyio.to_thread.run_sync(self.fingerprints.get, key)
+            last = await anyio.to_thread.run_sync(version)
             yield "retry: 1000\n\n"
             idle = 0.0
             while True:
                 await asyncio.sleep(self.poll)
-                current = await anyio.to_thread.run_sync(self.fingerprints.get, key)
+                current = await anyio.to_thread.run_sync(version)
                 if current != last:
                     last = current
                     idle = 0.0
