@@ -257,7 +257,14 @@ class _Run:
         before = previous or previous_digest(
             result.results, repository=repository, digests_of=self._repo_digests(result)
         )
-        return self._watch(targets, digest=digest, previous=before, deploy_image=deploy_image)
+        deployed = [r.as_json() for r in result.results]
+        try:
+            return self._watch(
+                targets, digest=digest, previous=before, image=deploy_image, deployed=deployed
+            )
+        except DockyardError as exc:  # the window could not be watched (or undone) to its end
+            self.sink.deployed(digest=digest, targets=deployed, status="failed", reason=str(exc))
+            raise
 
     def rollback(self, digest: str) -> Stage:
         _repository, deploy_image = deploy_reference(self.app)
@@ -270,6 +277,8 @@ class _Run:
         final = self._report_deploy(result, digest=digest)
         if final is not None:
             return final
+        targets_json = [r.as_json() for r in result.results]
+        self.sink.deployed(digest=digest, targets=targets_json, status="live", reason=None)
         self.sink.stage(Stage.LIVE)
         return Stage.LIVE
 
@@ -331,10 +340,10 @@ class _Run:
         return self.context.deployer
 
     def _report_deploy(self, result: DeployResult, *, digest: str) -> Stage | None:
-        """Tell the sink what the deploy did; the final stage when it did not go live."""
+        """A deploy that did not put every target on the digest: recorded, and its final stage;
+        None when it did (its record waits for the watch window's verdict)."""
         targets = [r.as_json() for r in result.results]
         if result.ok:
-            self.sink.deployed(digest=digest, targets=targets, status="live", reason=None)
             return None
         failed = [r for r in result.results if r.status not in _DONE]
         reason = "; ".join(r.line() for r in failed) or "the deploy named no target"
@@ -355,7 +364,13 @@ class _Run:
         return known
 
     def _watch(
-        self, targets: list[Target], *, digest: str, previous: str | None, deploy_image: str
+        self,
+        targets: list[Target],
+        *,
+        digest: str,
+        previous: str | None,
+        image: str,
+        deployed: list[dict[str, object]],
     ) -> Stage:
         deployer = self._deployer()
         window_s = self.app.watch_window.total_seconds()
@@ -372,35 +387,33 @@ class _Run:
             samples.append(WindowSample(self.context.clock() - opened, health))
             verdict = judge_window(samples, started, window_s=window_s)
         if verdict.decision is WindowDecision.LIVE:
+            self.sink.deployed(digest=digest, targets=deployed, status="live", reason=None)
             self.sink.stage(Stage.LIVE)
             return Stage.LIVE
-        return self._roll_back(
-            targets,
-            digest=digest,
-            previous=previous,
-            reason=verdict.reason or "",
-            image=deploy_image,
+        final, reason = self._roll_back(
+            targets, digest=digest, previous=previous, reason=verdict.reason or "", image=image
         )
+        status = "rolled_back" if final is Stage.ROLLED_BACK else "failed"
+        self.sink.deployed(digest=digest, targets=deployed, status=status, reason=reason)
+        self.sink.stage(final, reason=reason)
+        return final
 
     def _roll_back(
         self, targets: list[Target], *, digest: str, previous: str | None, reason: str, image: str
-    ) -> Stage:
+    ) -> tuple[Stage, str]:
+        """Put the targets back on ``previous``: the final stage and its reason."""
         if previous is None or previous == digest:
-            raise _Failed(f"{reason}; no previous digest to roll back to")
+            return Stage.FAILED, f"{reason}; no previous digest to roll back to"
         self.say(f"{reason}: rolling back to {previous}")
         result = self._deployer().deploy(targets, image=image, digest=previous)
-        targets_json = [r.as_json() for r in result.results]
         if not result.ok:
             why = "; ".join(r.line() for r in result.results if r.status not in _DONE)
-            self.sink.deployed(digest=digest, targets=targets_json, status="failed", reason=reason)
-            raise _Failed(f"{reason}; the rollback to {previous} failed too: {why}")
-        self.sink.deployed(digest=digest, targets=targets_json, status="rolled_back", reason=reason)
+            return Stage.FAILED, f"{reason}; the rollback to {previous} failed too: {why}"
         # A container that had stopped is put back on the old image but left stopped (as
         # `watch` leaves stopped containers): say so rather than call it restored.
         down = [h.name for h in self._deployer().health(targets) if not h.running]
         note = f" ({', '.join(down)} not running: start it by hand)" if down else ""
-        self.sink.stage(Stage.ROLLED_BACK, reason=f"{reason}; rolled back to {previous}{note}")
-        return Stage.ROLLED_BACK
+        return Stage.ROLLED_BACK, f"{reason}; rolled back to {previous}{note}"
 
 
 _DONE = (TargetStatus.UPDATED, TargetStatus.FRESH)

@@ -436,8 +436,9 @@ def test_a_restart_inside_the_window_rolls_back_to_the_previous_digest(
     assert sink.final_reason == (
         f"web restarted 1 time(s) 4 s into the watch window; rolled back to {OLD}"
     )
-    statuses = [(d, s) for d, s, _r, _t in sink.of("deployed")]
-    assert statuses == [(NEW, "live"), (NEW, "rolled_back")]
+    ((digest, status, reason, targets),) = sink.of("deployed")  # one record, its final word
+    assert (digest, status, reason) == (NEW, "rolled_back", sink.final_reason)
+    assert targets[0]["status"] == "updated"  # where the digest went before it was undone
 
 
 def test_the_callers_previous_digest_wins(tmp_path: Path, clock: FakeClock) -> None:
@@ -461,6 +462,7 @@ def test_a_crash_with_no_previous_digest_fails_and_says_so(
         "web is not running 2 s into the watch window; no previous digest to roll back to"
     )
     assert len(deployer.deploys) == 1
+    assert [(d, s) for d, s, _r, _t in sink.of("deployed")] == [(NEW, "failed")]
 
 
 def test_a_failed_rollback_fails_the_run_with_both_reasons(
@@ -477,6 +479,7 @@ def test_a_failed_rollback_fails_the_run_with_both_reasons(
         f"web restarted 1 time(s) 2 s into the watch window; the rollback to {OLD} failed too: "
         "container web: failed: it said no"
     )
+    assert [(d, s) for d, s, _r, _t in sink.of("deployed")] == [(NEW, "failed")]
 
 
 def test_run_rollback_deploys_the_given_digest(tmp_path: Path, clock: FakeClock) -> None:
@@ -532,3 +535,25 @@ def test_a_rollback_that_leaves_a_container_stopped_says_so(
         f"web is not running 2 s into the watch window; rolled back to {OLD} "
         "(web not running: start it by hand)"
     )
+
+
+def test_health_that_cannot_be_read_in_the_window_fails_and_is_recorded(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    sink = FakeSink()
+    deployer = FakeDeployer()
+    answers: list[list[Health]] = [[fine()]]
+
+    def health(targets: Sequence[Target]) -> list[Health]:
+        if answers:
+            return answers.pop()
+        raise EngineError("the engine stopped answering")
+
+    deployer.health = health  # type: ignore[method-assign]
+    final = run_pipeline(app(), commit=COMMIT, sink=sink,
+                         context=context(tmp_path, FakeBuilder(), deployer, clock))  # fmt: skip
+    assert final is Stage.FAILED
+    assert sink.final_reason == "the engine stopped answering"
+    assert [(d, s, r) for d, s, r, _t in sink.of("deployed")] == [
+        (NEW, "failed", "the engine stopped answering")
+    ]
