@@ -18,6 +18,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from dockyard.serve._tokens import token_hash
+
 __all__ = [
     "SESSION_SECONDS",
     "SessionClaim",
@@ -32,8 +34,8 @@ KEY_FILE = "dashboard.key"
 
 
 def token_sha256(token: str) -> str:
-    """The hash the store keeps of a token (hex SHA-256 of its text)."""
-    return hashlib.sha256(token.strip().encode()).hexdigest()
+    """The hash the store keeps of a token (the API's own: hex SHA-256 of its text)."""
+    return token_hash(token.strip())
 
 
 def load_key(state_dir: Path) -> bytes:
