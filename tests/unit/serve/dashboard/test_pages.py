@@ -4,16 +4,25 @@ routes over a real SQLite store filled with realistic data."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from dockyard.serve._store import DeploymentStatus
-from dockyard.serve.dashboard import CSP, SESSION_COOKIE
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from dockyard.serve._store import DeploymentStatus, Store
+from dockyard.serve.dashboard import CSP, SESSION_COOKIE, dashboard_routes
 from tests.unit.serve.dashboard.conftest import Dash
 from tests.unit.serve.dashboard.seed import (
+    DEPLOY_TOKEN,
     DIGEST_BLOG,
     DIGEST_LIVE,
     DIGEST_OLD,
     HOSTILE_AUTHOR,
     HOSTILE_MESSAGE,
+    MemoryCommits,
+    RecordingActions,
+    make_config,
+    seed,
 )
 
 
@@ -228,3 +237,30 @@ def test_live_endpoints_need_a_session(dash: Dash) -> None:
 def test_the_signing_key_is_kept_in_the_state_dir_private(dash: Dash) -> None:
     key = dash.state_dir / "dashboard.key"
     assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_behind_tls_the_session_cookie_is_secure(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    store = Store.open(f"sqlite:///{state / 'serve.db'}")
+    seed(store, MemoryCommits())
+    routes = dashboard_routes(
+        store=store,
+        config=make_config(state),
+        actions=RecordingActions(store),
+        secure_cookies=True,
+    )
+    with TestClient(Starlette(routes=routes), base_url="https://127.0.0.1") as client:
+        form = client.get("/ui/signin")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert csrf
+        answer = client.post(
+            "/ui/signin",
+            data={"token": DEPLOY_TOKEN, "csrf": csrf.group(1)},
+            follow_redirects=False,
+        )
+    store.close()
+    cookie = next(
+        v for k, v in answer.headers.multi_items() if k == "set-cookie" and SESSION_COOKIE in v
+    )
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
