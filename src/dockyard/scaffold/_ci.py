@@ -215,12 +215,12 @@ build:
     - IMAGE="docker.io/${DOCKERHUB_USERNAME}/${IMAGE_NAME}"
     # metadata-action's tags: sha-<7 hex>, the branch, latest on the default branch, and
     # 1.2.3 and 1.2 from a tag v1.2.3
-    - TAGS="sha-${CI_COMMIT_SHA:0:7}"
+    - TAGS="sha-$(printf %.7s "$CI_COMMIT_SHA")"
     - if [ -n "$CI_COMMIT_BRANCH" ]; then TAGS="$TAGS $CI_COMMIT_REF_SLUG"; fi
     - if [ "$CI_COMMIT_BRANCH" = "$CI_DEFAULT_BRANCH" ]; then TAGS="$TAGS latest"; fi
     - if [ -n "$CI_COMMIT_TAG" ]; then V="${CI_COMMIT_TAG#v}"; TAGS="$TAGS $V ${V%.*}"; fi
-    - ARGS=""; for T in $TAGS; do ARGS="$ARGS -t $IMAGE:$T"; done
-    - docker build $ARGS .
+    - set --; for T in $TAGS; do set -- "$@" --tag "$IMAGE:$T"; done
+    - docker build "$@" .
     # merge requests build without pushing
     - if [ "$CI_PIPELINE_SOURCE" = "merge_request_event" ]; then exit 0; fi
     - echo "$DOCKERHUB_TOKEN" | docker login -u "$DOCKERHUB_USERNAME" --password-stdin docker.io
@@ -239,7 +239,7 @@ deploy:
   script:
     - apk add --no-cache curl
     - |
-      IMAGE="docker.io/${DOCKERHUB_USERNAME}/${IMAGE_NAME}:sha-${CI_COMMIT_SHA:0:7}"
+      IMAGE="docker.io/${DOCKERHUB_USERNAME}/${IMAGE_NAME}:sha-$(printf %.7s "$CI_COMMIT_SHA")"
       BODY=$(printf '{"image": "%s"}' "$IMAGE")
       curl --fail-with-body --silent --show-error -X POST \\
         -H "Authorization: Bearer ${DOCKYARD_TOKEN}" \\

@@ -145,10 +145,98 @@ def test_heroku_deploy_pushes_to_herokus_registry_and_releases(provider: CiProvi
     assert "HEROKU_API_KEY" in text
 
 
-def test_gitlab_tags_follow_metadata_action() -> None:
-    build = yaml.safe_load(_ci(CiProvider.GITLAB, DeployTarget.NONE))["build"]
-    script = "\n".join(build["script"])
-    assert 'TAGS="sha-${CI_COMMIT_SHA:0:7}"' in script
-    assert 'TAGS="$TAGS latest"' in script
-    assert 'V="${CI_COMMIT_TAG#v}"; TAGS="$TAGS $V ${V%.*}"' in script
-    assert 'docker login -u "$DOCKERHUB_USERNAME" --password-stdin docker.io' in script
+def _gitlab_job(deploy: DeployTarget, job: str) -> str:
+    loaded = yaml.safe_load(_ci(CiProvider.GITLAB, deploy))[job]
+    return "\n".join(loaded["script"])
+
+
+@pytest.mark.parametrize(
+    ("deploy", "job"),
+    [
+        (DeployTarget.NONE, "build"),
+        (DeployTarget.SERVE, "deploy"),
+        (DeployTarget.HEROKU, "deploy"),
+    ],
+)
+def test_gitlab_scripts_pass_shellcheck_as_posix_sh(deploy: DeployTarget, job: str) -> None:
+    done = subprocess.run(
+        [_tool("shellcheck"), "--shell=sh", "-"],
+        input=_gitlab_job(deploy, job),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+CI_ENV = {
+    "IMAGE_NAME": "sample",
+    "DOCKERHUB_USERNAME": "me",
+    "DOCKERHUB_TOKEN": "t",
+    "CI_COMMIT_SHA": "0123456789abcdef",
+    "CI_DEFAULT_BRANCH": "main",
+    "PATH": "/usr/bin:/bin",
+}
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "docker_calls"),
+    [
+        (
+            {
+                "CI_COMMIT_BRANCH": "main",
+                "CI_COMMIT_REF_SLUG": "main",
+                "CI_PIPELINE_SOURCE": "push",
+            },
+            [
+                "build --tag docker.io/me/sample:sha-0123456 --tag docker.io/me/sample:main "
+                "--tag docker.io/me/sample:latest .",
+                "login -u me --password-stdin docker.io",
+                "push docker.io/me/sample:sha-0123456",
+                "push docker.io/me/sample:main",
+                "push docker.io/me/sample:latest",
+            ],
+        ),
+        (
+            {
+                "CI_COMMIT_TAG": "v1.2.3",
+                "CI_COMMIT_REF_SLUG": "v1-2-3",
+                "CI_PIPELINE_SOURCE": "push",
+            },
+            [
+                "build --tag docker.io/me/sample:sha-0123456 --tag docker.io/me/sample:1.2.3 "
+                "--tag docker.io/me/sample:1.2 .",
+                "login -u me --password-stdin docker.io",
+                "push docker.io/me/sample:sha-0123456",
+                "push docker.io/me/sample:1.2.3",
+                "push docker.io/me/sample:1.2",
+            ],
+        ),
+        (
+            {
+                "CI_COMMIT_REF_SLUG": "feature-x",
+                "CI_PIPELINE_SOURCE": "merge_request_event",
+            },
+            ["build --tag docker.io/me/sample:sha-0123456 ."],
+        ),
+    ],
+    ids=["default-branch", "version-tag", "merge-request"],
+)
+def test_gitlab_build_gives_metadata_actions_tags(
+    tmp_path: Path, pipeline: dict[str, str], docker_calls: list[str]
+) -> None:
+    """The job's script run by sh, with a docker that only writes down how it was called."""
+    log = tmp_path / "docker.log"
+    stub = tmp_path / "docker"
+    stub.write_text(f'#!/bin/sh\necho "$*" >> {log}\n')
+    stub.chmod(0o755)
+    env = {**CI_ENV, **pipeline, "PATH": f"{tmp_path}:/usr/bin:/bin"}
+    done = subprocess.run(
+        ["sh", "-e", "-c", _gitlab_job(DeployTarget.NONE, "build")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert log.read_text().splitlines() == docker_calls
