@@ -115,10 +115,15 @@ def browser(playwright_session: Playwright) -> Iterator[Browser]:
     launched.close()
 
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "dashboard"
+
+
 @pytest.fixture(scope="session")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the tests leave a screenshot of each page they look at (a test artefact)."""
-    return tmp_path_factory.mktemp("dashboard-screenshots")
+def screenshots() -> Path:
+    """Where the tests leave a screenshot of each page they look at (test artefacts, kept after
+    the run: artifacts/dashboard/, ignored by git)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
 
 
 @dataclass
