@@ -278,3 +278,16 @@ def test_build_secrets_reach_the_run_and_nothing_else(
     assert token not in seen
     assert conf not in seen
     assert not any(token in str(reason) or conf in str(reason) for _, reason in sink.stages)
+
+
+def test_a_retried_commit_is_not_rebuilt_and_is_gated_again(lab: Lab) -> None:
+    sha = lab.dockerfile(GOOD, message="v1")
+    first = RecordingSink()
+    assert run_pipeline(lab.app(deploy=False), commit=sha, sink=first, context=lab.context()) \
+        is Stage.LIVE, first.stages  # fmt: skip
+    again = RecordingSink()
+    final = run_pipeline(lab.app(deploy=False), commit=sha, sink=again, context=lab.context())
+    assert final is Stage.LIVE, again.stages
+    assert any(line.startswith("already built:") for line in again.lines)
+    assert any(line.startswith("gate passed") for line in again.lines)  # the file was re-read
+    assert again.builds[0]["digest"] == first.builds[0]["digest"]
