@@ -332,6 +332,8 @@ class ServeConfig(_Model):
     def _some_apps(cls, value: dict[str, App]) -> dict[str, App]:
         if not value:
             raise ValueError("at least one app is needed")
+        if "registry" in value:
+            raise ValueError("registry: the name is taken by /hooks/registry; pick another")
         for key, app in value.items():
             if app.name != key:
                 raise ValueError(f"{key}: name must be the key under apps ({key!r})")

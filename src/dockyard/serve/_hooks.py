@@ -335,7 +335,10 @@ def decide_image(
     """
     hub = event.host is None
     name = ("docker.io/" if hub else f"{event.host}/") + event.repository
-    wanted = parse_reference(name + ":x").name
+    try:
+        wanted = parse_reference(name + ":x").name
+    except DockyardError:
+        return []  # not an image name: no app follows it
     found: list[tuple[App, str | None]] = []
     for app in apps:
         ref = parse_reference(app.image)

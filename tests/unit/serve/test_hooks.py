@@ -298,3 +298,8 @@ def test_decide_image_matches_apps_by_repository_and_tag() -> None:
     ]
     hub_event = parse_registry(body(DOCKER_HUB))[0]
     assert decide_image(hub_event, [web, hub], deploy_tag=tags, own_digests=set()) == [(hub, None)]
+
+
+def test_an_event_for_a_name_no_image_can_have_concerns_no_app() -> None:
+    event = ImageEvent(delivery_id="x", host=None, repository="**/", tag="latest", digest=None)
+    assert decide_image(event, [_app()], deploy_tag={}, own_digests=set()) == []
