@@ -233,9 +233,7 @@ def kubernetes_graph(inventory: Inventory, *, title: str, api_server: str = "") 
         if pod.node_name:
             place = f"node:{pod.node_name}"
             if place not in graph:
-                graph.add(
-                    Box(place, BoxKind.NODE, pod.node_name, "not in the inventory"), on=CLUSTER
-                )
+                graph.add(Box(place, BoxKind.NODE, pod.node_name, "not listed"), on=CLUSTER)
         _add_pod(graph, pod, place, _owner(pod, inventory.workloads), claims)
     for claim in inventory.claims:  # claims no pod mounts yet
         key = f"{claim.namespace}/{claim.name}"

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dockyard.errors import ClusterForbidden
 from dockyard.kube._cluster import Cluster, translate
 
 __all__ = [
@@ -402,7 +403,9 @@ def _as_list(response: Any, kind: str) -> dict[str, Any]:
 
 def read_inventory(cluster: Cluster, *, namespace: str | None) -> Inventory:
     """The cluster's nodes, and the pods, workloads, services, ingresses (networking.k8s.io/v1)
-    and claims of ``namespace`` (None: every namespace)."""
+    and claims of ``namespace`` (None: every namespace). Where RBAC refuses to list nodes, there
+    are none (the pods' ``nodeName`` still says where they run); any other refusal raises
+    :class:`ClusterForbidden`."""
     from kubernetes import client
 
     groups = {
@@ -410,8 +413,12 @@ def read_inventory(cluster: Cluster, *, namespace: str | None) -> Inventory:
         "apps": cluster.apps,
         "networking": client.NetworkingV1Api(cluster.api),
     }
-    with translate("listing nodes", host=cluster.host):
-        documents = [_as_list(cluster.core.list_node(_preload_content=False), "Node")]
+    documents = []
+    try:
+        with translate("listing nodes", host=cluster.host):
+            documents.append(_as_list(cluster.core.list_node(_preload_content=False), "Node"))
+    except ClusterForbidden:
+        pass  # nodes are cluster-wide: a namespaced Role cannot list them; pods still name theirs
     for kind, plural, group, namespaced, everywhere in _READS:
         api = groups[group]
         with translate(f"listing {plural} in {namespace or 'every namespace'}", host=cluster.host):

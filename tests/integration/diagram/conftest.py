@@ -34,11 +34,13 @@ from tests.conftest import TestEnv
 from tests.integration.kubernetes.conftest import (  # noqa: F401 (fixtures)
     api_client,
     apps,
+    as_account,
     core,
     deployment,
     kube_images,
     kubeconfig,
     namespace,
+    service_account_token,
     wait_rolled_out,
 )
 from tests.integration.swarm.conftest import (  # noqa: F401 (fixtures)
@@ -354,3 +356,48 @@ def kube_app(
             )
             core.delete_namespaced_persistent_volume_claim(claim, namespace)
         shutil.rmtree(host_path, ignore_errors=True)
+
+
+# what `diagram kubernetes` lists in a namespace: (API group, resource)
+DIAGRAM_READS = (
+    ("", "pods"),
+    ("", "services"),
+    ("", "persistentvolumeclaims"),
+    ("apps", "deployments"),
+    ("apps", "statefulsets"),
+    ("apps", "daemonsets"),
+    ("networking.k8s.io", "ingresses"),
+)
+
+
+def namespaced_reader(
+    api_client: Any,  # noqa: F811
+    namespace: str,  # noqa: F811
+    name: str,
+    reads: tuple[tuple[str, str], ...],
+    path: Any,
+) -> str:
+    """A kubeconfig of a ServiceAccount ``name`` that may list ``reads`` in ``namespace`` (a
+    Role: no node, which is cluster-wide)."""
+    rbac = k8s.RbacAuthorizationV1Api(api_client)
+    core_api = k8s.CoreV1Api(api_client)
+    core_api.create_namespaced_service_account(
+        namespace, k8s.V1ServiceAccount(metadata=k8s.V1ObjectMeta(name=name))
+    )
+    rules = [
+        k8s.V1PolicyRule(api_groups=[group], resources=[resource], verbs=["list"])
+        for group, resource in reads
+    ]
+    rbac.create_namespaced_role(
+        namespace, k8s.V1Role(metadata=k8s.V1ObjectMeta(name=name), rules=rules)
+    )
+    rbac.create_namespaced_role_binding(
+        namespace,
+        k8s.V1RoleBinding(
+            metadata=k8s.V1ObjectMeta(name=name),
+            role_ref=k8s.V1RoleRef(api_group="rbac.authorization.k8s.io", kind="Role", name=name),
+            subjects=[k8s.RbacV1Subject(kind="ServiceAccount", name=name, namespace=namespace)],
+        ),
+    )
+    token = service_account_token(core_api, namespace, name)
+    return as_account(api_client, token, namespace, path)

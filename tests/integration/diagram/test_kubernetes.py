@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from tests.integration.diagram.conftest import KubeApp, Picture, diagram, graph_of, svg_texts
+from tests.integration.diagram.conftest import (
+    DIAGRAM_READS,
+    KubeApp,
+    Picture,
+    diagram,
+    graph_of,
+    namespaced_reader,
+    svg_texts,
+)
 
 
 def test_the_cluster_is_drawn_with_the_pod_on_its_node_and_the_request_path(
@@ -81,4 +90,30 @@ def test_an_unreachable_api_server_is_one_line_with_exit_13(tmp_path: Path) -> N
     done = diagram("kubernetes", "--kubeconfig", str(config))
     assert done.returncode == 13
     assert done.stderr.startswith("dockyard: error: listing nodes: no Kubernetes API server")
+    assert done.stderr.count("\n") == 1
+
+
+def test_a_namespaced_role_draws_without_listing_nodes(
+    api_client: Any, kube_app: KubeApp, tmp_path: Path
+) -> None:
+    kubeconfig = namespaced_reader(
+        api_client, kube_app.namespace, "viewer", DIAGRAM_READS, tmp_path / "viewer"
+    )
+    picture = Picture(graph_of("kubernetes", "--kubeconfig", kubeconfig))
+    node = picture.of("Node", kube_app.node)
+    assert node["detail"] == "not listed"  # nodes are cluster-wide: the Role cannot list them
+    assert picture.place(picture.of("Pod", kube_app.name)["id"]) == f"Node: {kube_app.node}"
+    assert ("Service: web", "Container: app", ":http") in picture.links("routes-to")
+
+
+def test_a_role_without_a_read_fails_in_one_line_naming_it(
+    api_client: Any, kube_app: KubeApp, tmp_path: Path
+) -> None:
+    reads = tuple(r for r in DIAGRAM_READS if r[1] != "ingresses")
+    kubeconfig = namespaced_reader(api_client, kube_app.namespace, "partial", reads, tmp_path / "p")
+    done = diagram("kubernetes", "--kubeconfig", kubeconfig)
+    assert done.returncode == 13
+    assert done.stderr.startswith(
+        f"dockyard: error: listing ingresses in {kube_app.namespace}: forbidden by RBAC ("
+    )
     assert done.stderr.count("\n") == 1
