@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from dockyard.errors import UsageError, WouldOverwrite
+from dockyard.errors import DockyardError, UsageError, WouldOverwrite
 from dockyard.scaffold._detect import MARKER_FILES
 from dockyard.scaffold._plan import GeneratedFile
 
@@ -29,7 +29,10 @@ def read_project(root: Path) -> dict[str, str]:
             relative = Path(current, name).relative_to(root).as_posix()
             text = ""
             if relative in MARKER_FILES:
-                text = Path(current, name).read_text(encoding="utf-8", errors="replace")
+                try:
+                    text = Path(current, name).read_text(encoding="utf-8", errors="replace")
+                except OSError as exc:
+                    raise DockyardError(f"cannot read {relative}: {exc.strerror}") from None
             found[relative] = text
             if len(found) >= _MAX_FILES:
                 return found
@@ -50,10 +53,18 @@ def write_files(root: Path, files: Sequence[GeneratedFile], *, force: bool) -> N
                 f"{existing[0]} exists{others}: nothing written; --force overwrites",
                 path=existing[0],
             )
+    try:  # every directory first: one that cannot be made stops the run before any file
+        for item in files:
+            (root / item.path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DockyardError(
+            f"cannot make {exc.filename}: {exc.strerror}; nothing written"
+        ) from None
     for item in files:
-        target = root / item.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(item.text, encoding="utf-8")
+        try:
+            (root / item.path).write_text(item.text, encoding="utf-8")
+        except OSError as exc:
+            raise DockyardError(f"cannot write {item.path}: {exc.strerror}") from None
 
 
 def socket_group(socket: Path) -> int | None:

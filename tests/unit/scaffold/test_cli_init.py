@@ -120,3 +120,14 @@ def test_notes_tell_the_user_what_was_guessed(
     assert err[1] == (
         "note: none of app.py, main.py, server.py, wsgi.py found: CMD runs app.py; adjust it"
     )
+
+
+def test_a_directory_that_cannot_be_made_stops_before_any_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".github").write_text("a file where the workflow's directory goes\n")
+    assert _run(["init", str(project), "--ci", "github"]) == 1
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"dockyard: error: cannot make {project}/.github/workflows: ")
+    assert err.endswith("; nothing written")
+    assert not (project / "Dockerfile").exists()
