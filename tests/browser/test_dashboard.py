@@ -46,9 +46,12 @@ def test_a_running_builds_log_streams_to_its_end(deployer: Visitor) -> None:
         store.add_log(build, f"  | #{n + 1} RUN step {n}")
     expect(page.locator("#log")).to_contain_text("RUN step 5")
     store.add_log(build, "gate passed (0 lint finding(s), user 'app')")
+    store.set_built(build, digest=DIGEST_NEW, size_bytes=123_400_000, findings=[])
     store.set_stage(build, Stage.LIVE, reason=None, now=time.time())
-    expect(page.locator("#log")).to_have_attribute("data-ended", "live")
+    expect(page.locator("body")).to_have_attribute("data-log-ended", "live")
     expect(page.locator("#build-state")).to_contain_text("live")
+    expect(page.locator("#live")).to_contain_text("Finished")
+    expect(page.locator("#live")).to_contain_text("The image met the policy and was pushed.")
     lines = page.locator("#log span").all_inner_texts()
     assert lines[-7:] == [
         "  | #1 [internal] load",

@@ -30,25 +30,9 @@
     };
     source.addEventListener("end", function (event) {
       source.close();
-      pre.dataset.ended = event.data;
-      refreshBuild();
+      document.body.dataset.logEnded = event.data;
+      refresh();  // the finished build's state, times, policy verdict and whole log
     });
-  }
-
-  function refreshBuild() {
-    fetch(window.location.href, { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) {
-        if (html === null) { return; }
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        ["build-state"].forEach(function (id) {
-          var fresh = doc.getElementById(id);
-          var here = document.getElementById(id);
-          if (fresh && here) { here.replaceChildren.apply(here, Array.from(fresh.childNodes)); }
-        });
-        var note = document.getElementById("log-note");
-        if (note) { note.remove(); }
-      });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
