@@ -157,16 +157,18 @@ class Bench:
         digests = self.host.images.get(image_id).attrs["RepoDigests"]
         return str(next(d for d in digests if d.startswith(self.repository)).partition("@")[2])
 
-    def create(self, name: str, tag: str, digest: str, *, deadline: int = 600) -> None:
+    def create(self, name: str, tag: str, digest: str, *, group: str, deadline: int = 600) -> None:
         labels = {"app": name}
         body = k8s.V1Deployment(
-            metadata=k8s.V1ObjectMeta(name=name, annotations={"dockyard.enable": "true"}),
+            metadata=k8s.V1ObjectMeta(
+                name=name, labels={"bench": group}, annotations={"dockyard.enable": "true"}
+            ),
             spec=k8s.V1DeploymentSpec(
                 replicas=1,
                 progress_deadline_seconds=deadline,
                 selector=k8s.V1LabelSelector(match_labels=labels),
                 template=k8s.V1PodTemplateSpec(
-                    metadata=k8s.V1ObjectMeta(labels=labels),
+                    metadata=k8s.V1ObjectMeta(labels={**labels, "bench": group}),
                     spec=k8s.V1PodSpec(
                         containers=[
                             k8s.V1Container(name="app", image=f"{self.repository}:{tag}@{digest}")
@@ -190,6 +192,22 @@ class Bench:
             if not all(s.ready and str(s.image_id).endswith(f"@{digest}") for s in statuses):
                 return False
         return True
+
+    def remove(self, group: str) -> None:
+        """Delete a group's Deployments and wait until their pods are gone: the test node takes
+        60 pods, and the other tests on the cluster need some."""
+        self.apps.delete_collection_namespaced_deployment(
+            self.namespace, label_selector=f"bench={group}", propagation_policy="Foreground"
+        )
+
+        def gone() -> bool:
+            deployments = self.apps.list_namespaced_deployment(
+                self.namespace, label_selector=f"bench={group}"
+            ).items
+            pods = self.core.list_namespaced_pod(self.namespace, label_selector=f"bench={group}")
+            return not deployments and not pods.items
+
+        self.wait(gone, timeout=600, what=f"the {group} Deployments to go")
 
     def settles(self, name: str, digest: str, *, timeout: float = 180) -> bool:
         """Whether every pod runs ``digest`` within ``timeout`` (a rollout that kubectl's rule
@@ -226,7 +244,7 @@ class Bench:
         self.first_digest = digests[0]
         print(f"creating {self.count} Deployments", file=sys.stderr)
         for i in range(self.count):
-            self.create(f"bench-{i:03d}", f"t{i % TAGS}", digests[i % TAGS])
+            self.create(f"bench-{i:03d}", f"t{i % TAGS}", digests[i % TAGS], group="unchanged")
         for i in range(self.count):
             name = f"bench-{i:03d}"
             self.wait(lambda n=name: self.running(n, digests[0]), timeout=600, what=name)
@@ -270,7 +288,7 @@ class Bench:
             old = self.push(self.build("ok", f"old{round_no}"), tag)
             name_dy, name_cli = f"roll-d{round_no}", f"roll-c{round_no}"
             for name in (name_dy, name_cli):
-                self.create(name, tag, old)
+                self.create(name, tag, old, group=f"rollout{round_no}")
             for name in (name_dy, name_cli):
                 self.wait(lambda n=name, d=old: self.running(n, d), timeout=120, what=name)
             new = self.push(self.build("ok", f"new{round_no}"), tag)
@@ -292,6 +310,7 @@ class Bench:
                 self.wait(
                     lambda n=name, d=new: self.running(n, d), timeout=180, what=f"{name} on {new}"
                 )
+            self.remove(f"rollout{round_no}")
         registry.close()
         self.results["rollout"] = {
             "dockyard_seconds": round(statistics.median(ours), 3),
@@ -314,7 +333,7 @@ class Bench:
         for i in range(self.failing_count):
             tag, name = f"f{i}", f"fail-{i}"
             good[name] = self.push(self.build("ok", f"good{i}"), tag)
-            self.create(name, tag, good[name], deadline=PROGRESS_DEADLINE)
+            self.create(name, tag, good[name], group="failing", deadline=PROGRESS_DEADLINE)
         for name, digest in good.items():
             self.wait(lambda n=name, d=digest: self.running(n, d), timeout=120, what=name)
         for i in range(self.failing_count):
@@ -415,6 +434,7 @@ def main() -> int:
     try:
         bench.setup()
         bench.unchanged()
+        bench.remove("unchanged")
         bench.rollout()
         bench.failing()
     finally:
