@@ -303,7 +303,13 @@ class Dashboard:
     # -- sign-in -----------------------------------------------------------------------------
 
     async def signin_form(self, request: Request) -> Response:
-        nonce = new_nonce()
+        # the same value while the cookie lasts, so two open sign-in tabs both work
+        kept = request.cookies.get(SIGNIN_COOKIE, "")
+        nonce = (
+            kept
+            if 20 <= len(kept) <= 64 and kept.replace("-", "").replace("_", "").isalnum()
+            else new_nonce()
+        )
         response = self.render(
             "signin.html",
             session=None,

@@ -264,3 +264,13 @@ def test_behind_tls_the_session_cookie_is_secure(tmp_path: Path) -> None:
     )
     assert "Secure" in cookie
     assert "HttpOnly" in cookie
+
+
+def test_two_open_sign_in_forms_both_work(dash: Dash) -> None:
+    first = dash.csrf("/ui/signin")
+    second = dash.csrf("/ui/signin")
+    assert first == second
+    answer = dash.client.post(
+        "/ui/signin", data={"token": DEPLOY_TOKEN, "csrf": first}, follow_redirects=False
+    )
+    assert answer.status_code == 303
