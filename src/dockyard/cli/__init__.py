@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("dockyard.cli.compare", "Compare two images layer by layer."),
     "optimize": ("dockyard.cli.optimize", "Apply the safe fixes, build before/after, prove it."),
     "watch": ("dockyard.cli.watch", "Keep running containers on the newest image of their tag."),
+    "serve": ("dockyard.cli.serve", "Push to running container: webhooks, builds, deploys, API."),
 }
 
 

@@ -19,6 +19,8 @@ from dockyard.serve._config import (
     load_config,
     parse_duration,
 )
+from dockyard.serve._service import run_service, token_create
+from dockyard.serve._store import Scope
 
 __all__ = [
     "DEPLOY_KINDS",
@@ -26,9 +28,12 @@ __all__ = [
     "BuildSecret",
     "Policy",
     "Provider",
+    "Scope",
     "ServeConfig",
     "Webhook",
     "default_serve_state_dir",
     "load_config",
     "parse_duration",
+    "run_service",
+    "token_create",
 ]

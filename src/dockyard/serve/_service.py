@@ -1,0 +1,226 @@
+"""Start-up and shutdown of ``dockyard serve``: the composition root.
+
+In order: load the config (a :class:`ConfigError` per wrong key), open the store and migrate it
+(a :class:`StoreError` when PostgreSQL is down), take the state directory's lock (one server per
+state directory), finish container swaps a crash interrupted, put back what the inbox was doing
+(:meth:`Inbox.recover`), start the workers and the poller, serve HTTP on ``listen``. SIGTERM or
+SIGINT stops the HTTP server, then lets the running jobs finish (a second signal, or SIGKILL,
+cuts that short: the next start recovers them).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from dockyard.errors import ConfigError, DockyardError, UsageError
+from dockyard.registry import RegistryClient, parse_reference
+from dockyard.serve._api import ServeState, make_app
+from dockyard.serve._config import App, ServeConfig, load_config
+from dockyard.serve._inbox import Inbox, StoreSink
+from dockyard.serve._pipeline import (
+    PipelineContext,
+    Stage,
+    deploy_reference,
+    run_pipeline,
+    run_rollback,
+)
+from dockyard.serve._poll import Poller, branch_head
+from dockyard.serve._store import Scope, Store
+from dockyard.serve._tokens import create_token
+
+if TYPE_CHECKING:
+    from dockyard.deploy import Deployer as _RealDeployer
+    from dockyard.deploy import DeployResult, Health, Target
+
+__all__ = ["PipelineRunner", "open_store", "run_service", "state_lock", "token_create"]
+
+log = logging.getLogger("dockyard.serve")
+
+
+class _LazyDeployer:
+    """The deploy core, connected to the engine on first use (an app without deploy targets
+    never needs the engine)."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self._state_dir = state_dir
+        self._real: _RealDeployer | None = None
+        self._lock = threading.Lock()
+
+    def real(self) -> _RealDeployer:
+        with self._lock:
+            if self._real is None:
+                from dockyard.deploy import Deployer, DeploySettings
+                from dockyard.engine import Engine
+
+                self._real = Deployer(
+                    engine=Engine(), settings=DeploySettings(state_dir=self._state_dir)
+                )
+            return self._real
+
+    def deploy(self, targets: Sequence[Target], *, image: str, digest: str) -> DeployResult:
+        return self.real().deploy(targets, image=image, digest=digest)
+
+    def health(self, targets: Sequence[Target]) -> Sequence[Health]:
+        return self.real().health(targets)
+
+
+class PipelineRunner:
+    """The inbox's :class:`~dockyard.serve._inbox.Runner` over the real pipeline."""
+
+    def __init__(self, context: PipelineContext) -> None:
+        self.context = context
+
+    def run_pipeline(
+        self, app: App, *, commit: str, sink: StoreSink, previous: str | None
+    ) -> Stage:
+        return run_pipeline(app, commit=commit, sink=sink, context=self.context, previous=previous)
+
+    def run_rollback(self, app: App, *, digest: str, sink: StoreSink) -> Stage:
+        return run_rollback(app, digest=digest, sink=sink, context=self.context)
+
+    def head(self, app: App) -> str:
+        return branch_head(app)
+
+    def image_digest(self, app: App) -> str:
+        ref = parse_reference(deploy_reference(app)[1])
+        with RegistryClient(credentials=self.context.credentials) as client:
+            return client.head_manifest(ref).digest
+
+
+def open_store(config: ServeConfig) -> Store:
+    return Store.open(config.database_url())
+
+
+@contextmanager
+def state_lock(state_dir: Path) -> Iterator[None]:
+    """Hold ``state_dir/serve.lock`` for the life of the server: one server per directory."""
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        handle: IO[str] = (state_dir / "serve.lock").open("a+")
+    except OSError as exc:
+        raise ConfigError(f"state_dir {state_dir}: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(
+                f"state_dir {state_dir}: another dockyard serve uses it (serve.lock is held)"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def token_create(config_path: Path, *, name: str, scope: Scope) -> str:
+    """``dockyard serve token create``: a new token for the server of ``config_path``."""
+    config = load_config(config_path)
+    store = open_store(config)
+    try:
+        return create_token(store, name=name, scope=scope, clock=time.time)
+    finally:
+        store.close()
+
+
+def _recover_deploys(deployer: _LazyDeployer, config: ServeConfig) -> None:
+    if not any(app.deploy for app in config.apps.values()):
+        return
+    try:
+        for line in deployer.real().recover():
+            log.warning("deploy recovery: %s", line)
+    except DockyardError as exc:
+        log.warning("deploy recovery skipped: %s", exc)
+
+
+def run_service(
+    config_path: Path,
+    *,
+    environ: Mapping[str, str],
+    log_level: str = "info",
+) -> int:
+    """Run ``dockyard serve`` until SIGTERM/SIGINT; the exit code."""
+    config = load_config(config_path)
+    store = open_store(config)
+    try:
+        with state_lock(config.state_dir):
+            sock = _bind(config)
+            with sock:
+                return _serve(config, store, sock, environ=environ, log_level=log_level)
+    finally:
+        store.close()
+
+
+def _bind(config: ServeConfig) -> socket.socket:
+    """The listening socket, bound before anything starts: a taken port is one clear line."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((config.host, config.port))
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"listen {config.listen}: {exc.strerror}") from None
+    sock.listen(512)
+    return sock
+
+
+def _serve(
+    config: ServeConfig,
+    store: Store,
+    sock: socket.socket,
+    *,
+    environ: Mapping[str, str],
+    log_level: str,
+) -> int:
+    import uvicorn
+
+    work_dir = config.state_dir / "work"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    deployer = _LazyDeployer(config.state_dir / "deploy")
+    from dockyard.engine import Engine
+
+    context = PipelineContext(engine=Engine, work_dir=work_dir, deployer=deployer)
+    inbox = Inbox(store, config, PipelineRunner(context))
+    _recover_deploys(deployer, config)
+    for plan in inbox.recover():
+        log.warning("recovered delivery %s: %s", plan.delivery.id, plan.action.value)
+    poller = Poller(list(config.apps.values()), inbox)
+    state = ServeState(
+        config=config,
+        store=store,
+        inbox=inbox,
+        environ=environ,
+        poll_errors=lambda: dict(poller.errors),
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            make_app(state),
+            host=config.host,
+            port=config.port,
+            log_level=log_level,
+            access_log=False,
+            lifespan="off",
+        )
+    )
+    inbox.start()
+    poller.start()
+    log.info("dockyard serve: listening on %s, %d apps", config.listen, len(config.apps))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        poller.stop()
+        log.info("dockyard serve: stopping; waiting for running jobs")
+        inbox.stop()
+    return 0 if server.started else 1
