@@ -130,86 +130,99 @@ def _node_detail(node: NodeInspect) -> str:
     return " · ".join((role, node.state, node.availability))
 
 
+def _service_networks(
+    graph: GraphBuilder, wired: ServiceWiring | None, networks: dict[str, NetworkInspect]
+) -> list[str]:
+    """The boxes of the networks a service's tasks attach to; the routing mesh's ``ingress``
+    network is left out (its published ports are drawn instead)."""
+    boxes = []
+    for target in wired.network_targets if wired else []:
+        network = networks.get(target)
+        if network is not None and network.ingress:
+            continue
+        name = network.name if network is not None else target
+        driver = network.driver if network is not None else ""
+        boxes.append(graph.add(Box(f"network:{target}", BoxKind.NETWORK, name, driver), on=CLUSTER))
+    return boxes
+
+
+def _add_tasks(
+    graph: GraphBuilder,
+    service: ServiceInspect,
+    tasks: list[TaskInspect],
+    wired: ServiceWiring | None,
+    networks: list[str],
+    hostnames: dict[str, str],
+) -> None:
+    """Each task's container on its node, with the service's networks and mounts."""
+    mode = service.spec.endpoint_spec.mode
+    for task in sorted(tasks, key=lambda t: (t.slot or 0, hostnames.get(t.node_id, ""))):
+        place = f"node:{task.node_id}"
+        if place not in graph:
+            graph.add(Box(place, BoxKind.NODE, task.node_id[:12], "not listed"), on=CLUSTER)
+        slot = task.slot if task.slot is not None else hostnames.get(task.node_id, "")
+        container = graph.add(
+            Box(
+                f"task:{task.id}",
+                BoxKind.CONTAINER,
+                f"{service.name}.{slot}",
+                f"task · {short_image(task.image)} · {task.state}",
+            ),
+            on=place,
+        )
+        graph.link(f"service:{service.id}", container, EdgeKind.ROUTES_TO, mode)
+        for network in networks:
+            graph.link(container, network, EdgeKind.ATTACHED_TO)
+        for mount in wired.mounts if wired else []:
+            _mount(graph, container, mount, place)
+
+
+def _add_published(graph: GraphBuilder, service: ServiceInspect, tasks: list[TaskInspect]) -> None:
+    """Ingress mode: one port of the routing mesh, to the service. Host mode: a port on each
+    node that runs a task, to that task."""
+    for port in service.endpoint.ports or service.spec.endpoint_spec.ports:
+        if not port.published_port:
+            continue
+        name = f"{port.published_port}/{port.protocol}"
+        target = f":{port.target_port}"
+        if port.publish_mode == "host":
+            for task in tasks:
+                place = f"node:{task.node_id}"
+                entry = graph.add(
+                    Box(f"port:{place}/{name}", BoxKind.PORT, name, "host mode"), on=place
+                )
+                _internet(graph, entry)
+                graph.link(entry, f"task:{task.id}", EdgeKind.ROUTES_TO, target)
+        else:
+            entry = graph.add(
+                Box(f"port:{name}", BoxKind.PORT, name, "routing mesh, on every node"), on=CLUSTER
+            )
+            _internet(graph, entry)
+            graph.link(entry, f"service:{service.id}", EdgeKind.ROUTES_TO, target)
+
+
 def swarm_graph(state: SwarmState) -> Graph:
     """The swarm's nodes, the tasks on each, services, networks, volumes and published ports."""
-    graph = GraphBuilder(f"swarm {state.cluster_id[:12]}".strip())
-    cluster = graph.add(
-        Box(CLUSTER, BoxKind.CLUSTER, f"swarm {state.cluster_id[:12]}".strip(), "Docker Swarm")
-    )
-    hostnames = {}
+    title = f"swarm {state.cluster_id[:12]}".strip()
+    graph = GraphBuilder(title)
+    graph.add(Box(CLUSTER, BoxKind.CLUSTER, title, "Docker Swarm"))
+    hostnames = {n.id: n.hostname or n.id[:12] for n in state.nodes}
     # managers first, then by host name
-    for node in sorted(state.nodes, key=lambda n: (n.role != "manager", n.hostname, n.id)):
-        hostnames[node.id] = node.hostname or node.id[:12]
-        graph.add(
-            Box(f"node:{node.id}", BoxKind.NODE, hostnames[node.id], _node_detail(node)),
-            on=cluster,
-        )
-    managers = [f"node:{n.id}" for n in state.nodes if n.role == "manager"] or [cluster]
+    for node in sorted(state.nodes, key=lambda n: (n.role != "manager", hostnames[n.id], n.id)):
+        box = Box(f"node:{node.id}", BoxKind.NODE, hostnames[node.id], _node_detail(node))
+        graph.add(box, on=CLUSTER)
+    managers = [f"node:{n.id}" for n in state.nodes if n.role == "manager"] or [CLUSTER]
     _client(graph, managers, "docker → engine API")
     networks = {n.id: n for n in state.networks}
     wiring = {w.id: w for w in state.wiring}
     for service in state.services:
         replicas = service.spec.replicas
         count = "global" if replicas is None else f"{replicas} replicas"
-        box = graph.add(
-            Box(
-                f"service:{service.id}",
-                BoxKind.SERVICE,
-                service.name,
-                f"{short_image(service.image)} · {count}",
-            ),
-            on=cluster,
-        )
+        detail = f"{short_image(service.image)} · {count}"
+        graph.add(Box(f"service:{service.id}", BoxKind.SERVICE, service.name, detail), on=CLUSTER)
         wired = wiring.get(service.id)
-        attached = []
-        for target in wired.network_targets if wired else []:
-            network = networks.get(target)
-            if network is not None and network.ingress:
-                continue  # the routing mesh's: drawn as the published ports
-            name = network.name if network is not None else target
-            driver = network.driver if network is not None else ""
-            attached.append(
-                graph.add(Box(f"network:{target}", BoxKind.NETWORK, name, driver), on=cluster)
-            )
+        attached = _service_networks(graph, wired, networks)
         tasks = [t for t in state.tasks if t.service_id == service.id and t.node_id]
-        mode = service.spec.endpoint_spec.mode
-        for task in sorted(tasks, key=lambda t: (t.slot or 0, hostnames.get(t.node_id, ""))):
-            place = f"node:{task.node_id}"
-            if place not in graph:
-                graph.add(Box(place, BoxKind.NODE, task.node_id[:12], "not listed"), on=cluster)
-            slot = task.slot if task.slot is not None else hostnames.get(task.node_id, "")
-            container = graph.add(
-                Box(
-                    f"task:{task.id}",
-                    BoxKind.CONTAINER,
-                    f"{service.name}.{slot}",
-                    f"task · {short_image(task.image)} · {task.state}",
-                ),
-                on=place,
-            )
-            graph.link(box, container, EdgeKind.ROUTES_TO, mode)
-            for network_box in attached:
-                graph.link(container, network_box, EdgeKind.ATTACHED_TO)
-            for mount in wired.mounts if wired else []:
-                _mount(graph, container, mount, place)
-        ports = service.endpoint.ports or service.spec.endpoint_spec.ports
-        for port in ports:
-            if not port.published_port:
-                continue
-            name = f"{port.published_port}/{port.protocol}"
-            if port.publish_mode == "host":
-                for task in tasks:
-                    place = f"node:{task.node_id}"
-                    entry = graph.add(
-                        Box(f"port:{place}/{name}", BoxKind.PORT, name, "host mode"), on=place
-                    )
-                    _internet(graph, entry)
-                    graph.link(entry, f"task:{task.id}", EdgeKind.ROUTES_TO, f":{port.target_port}")
-            else:
-                entry = graph.add(
-                    Box(f"port:{name}", BoxKind.PORT, name, "routing mesh, on every node"),
-                    on=cluster,
-                )
-                _internet(graph, entry)
-                graph.link(entry, box, EdgeKind.ROUTES_TO, f":{port.target_port}")
+        _add_tasks(graph, service, tasks, wired, attached, hostnames)
+        _add_published(graph, service, tasks)
     return graph.build()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 __all__ = ["Box", "BoxKind", "Edge", "EdgeKind", "Graph", "GraphBuilder", "short_image"]
@@ -81,20 +82,25 @@ class Graph:
     def box(self, box_id: str) -> Box:
         return next(b for b in self.boxes if b.id == box_id)
 
+    @cached_property
+    def _places(self) -> dict[str, str]:
+        return {e.source: e.target for e in self.edges if e.kind is EdgeKind.RUNS_ON}
+
     def place(self, box_id: str) -> str | None:
         """The box ``box_id`` runs on, None for a top-level one."""
-        return next(
-            (e.target for e in self.edges if e.kind is EdgeKind.RUNS_ON and e.source == box_id),
-            None,
-        )
+        return self._places.get(box_id)
 
     def inside(self, box_id: str | None) -> list[Box]:
         """The boxes that run on ``box_id`` (None: the top-level ones), in graph order."""
-        return [b for b in self.boxes if self.place(b.id) == box_id]
+        return [b for b in self.boxes if self._places.get(b.id) == box_id]
 
     def holds(self, box_id: str) -> bool:
         """Some box runs on this one: it is drawn as a frame around them."""
-        return any(e.kind is EdgeKind.RUNS_ON and e.target == box_id for e in self.edges)
+        return box_id in self._holders
+
+    @cached_property
+    def _holders(self) -> frozenset[str]:
+        return frozenset(self._places.values())
 
     def arrows(self) -> Iterator[Edge]:
         """The edges drawn as arrows: all but runs-on."""
