@@ -88,8 +88,6 @@ _ACTIONS_BUILD = """\
 jobs:
   build:
     runs-on: ubuntu-latest
-    outputs:
-      digest: ${{ steps.build.outputs.digest }}
     steps:
       - uses: actions/checkout@v6
       - uses: docker/setup-buildx-action@v4
@@ -112,8 +110,7 @@ jobs:
         with:
           username: ${{ secrets.DOCKERHUB_USERNAME }}
           password: ${{ secrets.DOCKERHUB_TOKEN }}
-      - id: build
-        uses: docker/build-push-action@v7
+      - uses: docker/build-push-action@v7
         with:
           context: .
           push: ${{ github.event_name != 'pull_request' }}
@@ -132,7 +129,7 @@ _NO_GHA_CACHE = """\
 
 _ACTIONS_DEPLOY = {
     DeployTarget.SERVE: """
-  # dockyard serve pulls the image by the digest just pushed and deploys it.
+  # dockyard serve's deploy API: it takes the branch head live (the request has no body).
   deploy:
     needs: build
     if: github.event_name == 'push' && github.ref == 'refs/heads/main'
@@ -144,14 +141,9 @@ _ACTIONS_DEPLOY = {
           # Authorization: Bearer ${{ secrets.DOCKYARD_TOKEN }}, passed through the environment
           # so the token is never part of the script's text.
           DOCKYARD_TOKEN: ${{ secrets.DOCKYARD_TOKEN }}
-          REPOSITORY: docker.io/${{ secrets.DOCKERHUB_USERNAME }}/${{ env.IMAGE_NAME }}
-          DIGEST: ${{ needs.build.outputs.digest }}
         run: |
-          body=$(printf '{"image": "%s@%s"}' "${REPOSITORY}" "${DIGEST}")
           curl --fail-with-body --silent --show-error -X POST \\
             -H "Authorization: Bearer ${DOCKYARD_TOKEN}" \\
-            -H "Content-Type: application/json" \\
-            -d "${body}" \\
             "${DOCKYARD_URL}/api/v1/apps/%%app/deploy"
 """,
     DeployTarget.HEROKU: """
@@ -229,7 +221,7 @@ build:
 
 _GITLAB_DEPLOY = {
     DeployTarget.SERVE: """
-# dockyard serve pulls the image of this commit and deploys it.
+# dockyard serve's deploy API: it takes the branch head live (the request has no body).
 deploy:
   stage: deploy
   image: alpine:3.20
@@ -238,14 +230,10 @@ deploy:
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
   script:
     - apk add --no-cache curl
-    - |
-      IMAGE="docker.io/${DOCKERHUB_USERNAME}/${IMAGE_NAME}:sha-$(printf %.7s "$CI_COMMIT_SHA")"
-      BODY=$(printf '{"image": "%s"}' "$IMAGE")
-      curl --fail-with-body --silent --show-error -X POST \\
-        -H "Authorization: Bearer ${DOCKYARD_TOKEN}" \\
-        -H "Content-Type: application/json" \\
-        -d "$BODY" \\
-        "${DOCKYARD_URL}/api/v1/apps/%%app/deploy"
+    - >-
+      curl --fail-with-body --silent --show-error -X POST
+      -H "Authorization: Bearer ${DOCKYARD_TOKEN}"
+      "${DOCKYARD_URL}/api/v1/apps/%%app/deploy"
 """,
     DeployTarget.HEROKU: """
 # Heroku runs images from its own registry: push there as process type web, then release it
