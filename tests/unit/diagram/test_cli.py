@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,24 @@ def test_json_flag_is_format_json_and_two_formats_are_refused(
     assert code == 2
     assert out == ""
     assert err == "dockyard: error: --json and --format svg ask for two formats: give one\n"
+
+
+def test_png_goes_to_a_pipe_but_never_to_a_terminal() -> None:
+    command = [sys.executable, "-m", "dockyard", "diagram", "manifests", str(SHOP_AND_BLOG)]
+    piped = subprocess.run([*command, "-f", "png"], capture_output=True, timeout=60, check=False)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.startswith(b"\x89PNG\r\n\x1a\n")
+    main_fd, terminal = pty.openpty()
+    try:
+        shown = subprocess.run(
+            [*command, "-f", "png"],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+        os.close(main_fd)
+    assert shown.returncode == 2
+    assert shown.stderr == b"dockyard: error: PNG is binary: write it to a file with -o FILE.png\n"

@@ -226,3 +226,23 @@ def test_swarm_ports_go_through_the_routing_mesh_or_the_node_of_a_host_mode_task
         ("routing mesh, on every node", "Cluster: swarm abcdefabcdef"),
         ("host mode", "Node: w-1"),
     }
+
+
+def test_a_global_services_tasks_are_named_by_their_node() -> None:
+    agent, wiring = service("s-agent", "agent", [])
+    document = agent.model_dump(by_alias=True)
+    document["Spec"]["Mode"] = {"Global": {}}
+    agent = ServiceInspect.model_validate(document)
+    global_task = task("t9", "s-agent", "w2", 0).model_dump(by_alias=True)
+    global_task["Slot"] = None
+    state = SwarmState(
+        cluster_id="c",
+        nodes=(node("m", "manager-1", "manager"), node("w2", "w-2", "worker")),
+        services=(agent,),
+        wiring=(wiring,),
+        tasks=(TaskInspect.model_validate(global_task),),
+    )
+    graph = swarm_graph(state)
+    assert names(graph, BoxKind.CONTAINER) == ["agent.w-2"]
+    assert graph.box("service:s-agent").detail.endswith(" · global")
+    assert names(graph, BoxKind.PORT) == []
