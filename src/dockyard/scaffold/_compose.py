@@ -56,19 +56,19 @@ services:
       - dockyard-state:/var/lib/dockyard
 
   # Or dockyard serve, which builds on push, deploys and watches (in place of the watch
-  # service above; CI's deploy job calls its API at /api/v1/apps/%%app/deploy):
+  # service above). CI's deploy job calls its API at /api/v1/apps/%%app/deploy with a token
+  # made by: dockyard serve token create ci --scope deploy --config serve.yaml
   # serve:
   #   image: ${DOCKYARD_IMAGE:-dockyard}
-  #   command: ["serve"]
+  #   command: ["serve", "--config", "/etc/dockyard/serve.yaml"]
   #   restart: unless-stopped
   #   ports:
-  #     - "8080:8080"
-  #   environment:
-  #     DOCKYARD_TOKEN: ${DOCKYARD_TOKEN:?set DOCKYARD_TOKEN}
+  #     - "8800:8000"                  # host 8800 to serve.yaml's listen: 0.0.0.0:8000
   #   user: "10001:10001"
   #   group_add:
   #     - "${DOCKER_GID:-%%gid}"
   #   volumes:
+  #     - ./serve.yaml:/etc/dockyard/serve.yaml:ro   # dockyard's docs/serve.example.yaml
   #     - /var/run/docker.sock:/var/run/docker.sock
   #     - dockyard-state:/var/lib/dockyard
 

@@ -77,8 +77,8 @@ def test_watch_mounts_the_socket_read_write_and_keeps_state_on_a_volume(
 
 def test_a_commented_serve_variant_is_there() -> None:
     text = _compose()
-    assert '#   command: ["serve"]' in text
-    assert "#     DOCKYARD_TOKEN: ${DOCKYARD_TOKEN:?set DOCKYARD_TOKEN}" in text
+    assert '#   command: ["serve", "--config", "/etc/dockyard/serve.yaml"]' in text
+    assert "# made by: dockyard serve token create ci --scope deploy --config serve.yaml" in text
 
 
 def test_without_healthcheck_the_compose_file_says_how_watch_confirms() -> None:
