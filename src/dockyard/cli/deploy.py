@@ -62,6 +62,11 @@ __all__ = ["command"]
     show_default=True,
     help="Seconds a Swarm service or Kubernetes rollout may take.",
 )
+@click.option(
+    "--keep-stopped",
+    is_flag=True,
+    help="Update stopped target containers but leave them stopped (default: start them).",
+)
 @click.pass_obj
 def command(
     app: Application,
@@ -75,6 +80,7 @@ def command(
     health_timeout: float,
     confirm_seconds: float,
     rollout_timeout: float,
+    keep_stopped: bool,
 ) -> None:
     """Deploy IMAGE (repo:tag) to every --to target, by digest; roll back what fails."""
     import json
@@ -92,6 +98,7 @@ def command(
         context=context,
         replace=ReplaceSettings(confirm_seconds=confirm_seconds, health_timeout=health_timeout),
         rollout_timeout=rollout_timeout,
+        start_stopped=not keep_stopped,
         say=app.say,
     )
     for entry in result.results:

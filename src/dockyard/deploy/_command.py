@@ -31,6 +31,7 @@ def run_deploy(
     replace: ReplaceSettings | None = None,
     rollout_timeout: float = 300.0,
     registry_timeout: float = 10.0,
+    start_stopped: bool = True,
     say: Callable[[str], None] = lambda _line: None,
 ) -> DeployResult:
     """Deploy ``image`` at ``digest`` (the tag's current digest in its registry when None)."""
@@ -60,6 +61,6 @@ def run_deploy(
             deployer = Deployer(engine=engine, settings=settings, auth_for=source.pull_auth)
             for line in deployer.recover():
                 say(f"recovered {line}")
-            return deployer.deploy(targets, image=image, digest=digest)
+            return deployer.deploy(targets, image=image, digest=digest, start_stopped=start_stopped)
     finally:
         source.close()

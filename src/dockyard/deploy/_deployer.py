@@ -201,15 +201,23 @@ class Deployer:
         done = recover(self.engine, state_dir=self.settings.state_dir, own_id=None)
         return [f"{item.name}: interrupted at {item.step}, {item.action}" for item in done]
 
-    def deploy(self, targets: Sequence[Target], *, image: str, digest: str) -> DeployResult:
+    def deploy(
+        self, targets: Sequence[Target], *, image: str, digest: str, start_stopped: bool = True
+    ) -> DeployResult:
         """Put every target on ``image`` (``repo:tag``) at ``digest``; never raises for one
-        target's failure: each result says what happened to it."""
+        target's failure: each result says what happened to it.
+
+        A deploy names what should run the image: a stopped (or crashed) target container is
+        started on it, unless ``start_stopped`` is False. That is also what makes a rollback
+        after a crash leave the old image running."""
         image = normalized_image(image)
         source = PinnedSource(image=image, digest=digest)
         results: list[TargetResult] = []
         engine_targets = [t for t in targets if t.kind.on_engine]
         if engine_targets:
-            results += self._containers(engine_targets, image=image, source=source)
+            results += self._containers(
+                engine_targets, image=image, source=source, start_stopped=start_stopped
+            )
         services = [t for t in targets if t.kind is TargetKind.SWARM_SERVICE]
         if services:
             results += self._services(services, image=image, source=source)
@@ -223,7 +231,7 @@ class Deployer:
     # -- containers ---------------------------------------------------------------------------
 
     def _containers(
-        self, targets: Sequence[Target], *, image: str, source: PinnedSource
+        self, targets: Sequence[Target], *, image: str, source: PinnedSource, start_stopped: bool
     ) -> list[TargetResult]:
         resolved = resolve_containers(targets, list_containers(self.engine, detailed=False))
         results: list[TargetResult] = []
@@ -241,6 +249,7 @@ class Deployer:
                 names=tuple(f"{re.escape(n)}" for n in owner),
                 include_stopped=True,
                 include_restarting=True,
+                revive_stopped=start_stopped,
             ),
             replace=self.settings.replace,
             follow_services=False,

@@ -136,3 +136,28 @@ def test_a_malformed_digest_is_one_line(lab: Lab, images: Images) -> None:
     assert stderr.strip().splitlines() == [
         "dockyard: error: 'sha256:12' is not a digest (sha256: and 64 hex digits)"
     ]
+
+
+def test_a_stopped_target_is_started_on_the_digest_unless_kept_stopped(
+    lab: Lab, images: Images
+) -> None:
+    v1 = images.publish("v1")
+    started = lab.run(images.ref(), "stopped", init=True)
+    kept = lab.run(images.ref(), "kept", init=True)
+    started.stop(timeout=1)
+    kept.stop(timeout=1)
+    v2 = images.publish("v2")
+    digest = _digest(lab, images, v2)
+
+    code, _, stderr = _deploy(lab, images, "--digest", digest, "--to", f"container={started.name}")
+    assert code == 0, stderr
+    state = lab.client.api.inspect_container(started.name)
+    assert (state["Image"], state["State"]["Running"]) == (v2, True)
+
+    code, _, stderr = _deploy(
+        lab, images, "--digest", digest, "--keep-stopped", "--to", f"container={kept.name}"
+    )
+    assert code == 0, stderr
+    state = lab.client.api.inspect_container(kept.name)
+    assert (state["Image"], state["State"]["Running"]) == (v2, False)
+    assert v1 != v2
