@@ -13,12 +13,14 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import signal
 import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import IO, TYPE_CHECKING
 
 from dockyard.errors import ConfigError, DockyardError, UsageError
@@ -217,10 +219,23 @@ def _serve(
     inbox.start()
     poller.start()
     log.info("dockyard serve: listening on %s, %d apps", config.listen, len(config.apps))
+    draining = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        # uvicorn handles the first signal (it stops serving), then hands it back here: the
+        # jobs then drain; a second signal during the drain stops at once.
+        if draining.is_set():
+            raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         server.run(sockets=[sock])
     finally:
+        draining.set()
         poller.stop()
         log.info("dockyard serve: stopping; waiting for running jobs")
         inbox.stop()
+        for sig, handler in previous.items():
+            if handler is not None:
+                signal.signal(sig, handler)
     return 0 if server.started else 1

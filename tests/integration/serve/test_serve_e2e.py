@@ -1,0 +1,291 @@
+"""``dockyard serve`` end to end, as a user runs it: a real git repository served by ``git daemon``
+on 127.0.0.1, a real ``dockyard serve`` subprocess on SQLite, signed webhooks POSTed to it, the
+build pushed to the real registry at 127.0.0.1:5000 and read back through the API; then SIGKILL
+right after a 202 and a restart: the delivery is carried out, once."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import TestEnv
+from tests.integration.serve.conftest import free_port
+
+SECRET = "e2e-webhook-secret"
+WAIT_S = 180
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def _wait(what: str, probe: Callable[[], Any], timeout: float = WAIT_S) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@dataclass
+class Forge:
+    """A bare repository served over git://, and a work tree that pushes to it."""
+
+    work: Path
+    bare: Path
+    url: str
+
+    def commit(self, message: str, files: dict[str, str]) -> str:
+        for name, text in files.items():
+            (self.work / name).write_text(text)
+        _git(self.work, "add", "-A")
+        _git(self.work, "commit", "-q", "-m", message)
+        _git(self.work, "push", "-q", str(self.bare), "HEAD:main")
+        return _git(self.work, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def forge(tmp_path: Path) -> Iterator[Forge]:
+    root = tmp_path / "git"
+    bare = root / "app.git"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    _git(work, "init", "-q", "-b", "main")
+    port = free_port()
+    daemon = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            f"--base-path={root}",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            str(root),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield Forge(work=work, bare=bare, url=f"git://127.0.0.1:{port}/app.git")
+    finally:
+        daemon.terminate()
+        daemon.wait(10)
+
+
+@dataclass
+class Server:
+    config: Path
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+    token: str = ""
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = dict(os.environ, WEB_SECRET=SECRET)
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "dockyard", "-v", "serve", "--config", str(self.config)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        _wait("the server to answer /healthz", self._healthy, timeout=30)
+
+    def _healthy(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            pytest.fail(f"dockyard serve exited: {self.log.read_text()[-2000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            return httpx.get(self.base + "/healthz", timeout=2).status_code == 200
+        return False
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                return self.process.wait(60)
+            self.process.kill()
+        return self.process.wait(10)
+
+    def hook(
+        self, payload: dict[str, Any], *, delivery: str, secret: str = SECRET
+    ) -> httpx.Response:
+        raw = json.dumps(payload).encode()
+        signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+        return httpx.post(
+            self.base + "/hooks/web",
+            content=raw,
+            headers={
+                "X-GitHub-Event": "push",
+                "X-GitHub-Delivery": delivery,
+                "X-Hub-Signature-256": signature,
+                "Content-Type": "application/json",
+            },
+            timeout=10,
+        )
+
+    def get(self, path: str) -> Any:
+        response = httpx.get(
+            self.base + path, headers={"Authorization": f"Bearer {self.token}"}, timeout=10
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def _push(commit: str) -> dict[str, Any]:
+    head = {"id": commit, "message": "change", "added": [], "removed": [], "modified": ["x"]}
+    return {"ref": "refs/heads/main", "after": commit, "commits": [head], "head_commit": head}
+
+
+@pytest.fixture
+def server(tmp_path: Path, forge: Forge, test_env: TestEnv, unique: str) -> Iterator[Server]:
+    port = free_port()
+    config = tmp_path / "serve.yaml"
+    image = f"{test_env.registry}/dockyard-serve-e2e-{unique}"
+    config.write_text(
+        f"listen: 127.0.0.1:{port}\n"
+        f"state_dir: {tmp_path / 'state'}\n"
+        "apps:\n"
+        "  web:\n"
+        f"    repo: {forge.url}\n"
+        f"    image: {image}\n"
+        "    webhook: {provider: github, secret_env: WEB_SECRET}\n"
+    )
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dockyard",
+            "serve",
+            "token",
+            "create",
+            "e2e",
+            "--scope",
+            "read",
+            "--config",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    running = Server(config=config, port=port, log=tmp_path / "serve.log")
+    running.token = made.stdout.strip().splitlines()[-1]
+    assert running.token.startswith("dy_")
+    try:
+        yield running
+    finally:
+        if running.process is not None:
+            running.stop()
+
+
+def _dockerfile(test_env: TestEnv, marker: str) -> dict[str, str]:
+    return {
+        "Dockerfile": f'FROM {test_env.busybox}\nUSER 65534\nCMD ["echo", "{marker}"]\n',
+    }
+
+
+def _final_builds(server: Server) -> list[dict[str, Any]]:
+    builds: list[dict[str, Any]] = server.get("/api/v1/apps/web/builds")
+    finals = {"live", "failed", "rolled_back", "skipped"}
+    return builds if builds and all(b["status"] in finals for b in builds) else []
+
+
+def test_a_signed_push_is_built_and_pushed_and_replays_and_forgeries_build_nothing(
+    server: Server, forge: Forge, test_env: TestEnv
+) -> None:
+    commit = forge.commit("one", _dockerfile(test_env, "one"))
+    server.start()
+    first = server.hook(_push(commit), delivery="e2e-1")
+    assert (first.status_code, first.json()) == (
+        202,
+        {"status": "queued", "delivery": "github:e2e-1"},
+    )
+    replay = server.hook(_push(commit), delivery="e2e-1")
+    assert (replay.status_code, replay.json()["status"]) == (200, "duplicate")
+    forged = server.hook(_push(commit), delivery="e2e-2", secret="not-the-secret")
+    assert (forged.status_code, forged.json()) == (401, {"error": "the signature does not match"})
+
+    (build,) = _wait("the build to finish", lambda: _final_builds(server))
+    assert (build["status"], build["reason"]) == (
+        "live",
+        "no deploy targets: built and pushed only",
+    )
+    assert build["commit"] == commit
+    assert build["delivery"] == "github:e2e-1"
+    assert build["digest"].startswith("sha256:")
+    assert build["size_bytes"] > 0
+    # The registry serves what the build record says was pushed.
+    image = server.config.read_text().split("image: ")[1].split("\n")[0]
+    repository = image.removeprefix(test_env.registry + "/")
+    served = httpx.head(
+        f"http://{test_env.registry}/v2/{repository}/manifests/{build['digest']}",
+        headers={
+            "Accept": "application/vnd.docker.distribution.manifest.v2+json,"
+            "application/vnd.oci.image.manifest.v1+json,"
+            "application/vnd.oci.image.index.v1+json"
+        },
+    )
+    assert served.status_code == 200
+    log = httpx.get(
+        f"{server.base}/api/v1/builds/{build['id']}/log",
+        headers={"Authorization": f"Bearer {server.token}"},
+    ).text
+    assert commit[:12] in log
+    assert server.stop() == 0
+
+
+def test_sigkill_after_202_loses_nothing_and_builds_once(
+    server: Server, forge: Forge, test_env: TestEnv
+) -> None:
+    commit = forge.commit("one", _dockerfile(test_env, "killed"))
+    server.start()
+    answer = server.hook(_push(commit), delivery="e2e-kill")
+    assert answer.status_code == 202
+    server.kill()  # right after the answer: queued, or building, never finished
+
+    server.start()
+    (build,) = _wait("the recovered build to finish", lambda: _final_builds(server))
+    assert (build["status"], build["commit"], build["delivery"]) == (
+        "live",
+        commit,
+        "github:e2e-kill",
+    )
+    again = server.hook(_push(commit), delivery="e2e-kill")
+    assert (again.status_code, again.json()["status"]) == (200, "duplicate")
+    assert len(server.get("/api/v1/apps/web/builds")) == 1
