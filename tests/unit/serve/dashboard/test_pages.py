@@ -274,3 +274,22 @@ def test_two_open_sign_in_forms_both_work(dash: Dash) -> None:
         "/ui/signin", data={"token": DEPLOY_TOKEN, "csrf": first}, follow_redirects=False
     )
     assert answer.status_code == 303
+
+
+def test_the_overview_stream_says_changed_when_a_deployment_lands(reader: Dash) -> None:
+    with reader.client.stream("GET", "/ui/events") as answer:
+        assert answer.headers["content-type"].startswith("text/event-stream")
+        lines = answer.iter_lines()
+        assert next(lines).startswith("retry:")
+        reader.store.add_deployment(
+            app="blog",
+            build_id=None,
+            commit=None,
+            digest="sha256:" + "e5" * 32,
+            targets=[],
+            status=DeploymentStatus.LIVE,
+            reason=None,
+            now=0.0,
+        )
+        following = [next(lines) for _ in range(3)]
+    assert following == ["", "event: changed", "data: {}"]
