@@ -187,6 +187,7 @@ def kubernetes(
 
     from dockyard.diagram import collect_cluster, kubernetes_graph
     from dockyard.kube import Cluster
+    from dockyard.kube.inventory import context_name
 
     if app.verbosity == 0:
         # urllib3 warns of each retry of an unreachable server; the failure is the one line
@@ -195,7 +196,8 @@ def kubernetes(
     with Cluster(kubeconfig=kubeconfig, context=kube_context, namespace=namespace) as cluster:
         scope = None if all_namespaces else cluster.namespace
         inventory = collect_cluster(cluster, namespace=scope)
-        title = f"cluster {kube_context}" if kube_context else "Kubernetes cluster"
+        name = context_name(kubeconfig=kubeconfig, context=kube_context)
+        title = name or "Kubernetes cluster"
         graph = kubernetes_graph(inventory, title=title, api_server=cluster.host)
     _emit(app, graph, fmt, output, as_json)
 

@@ -33,6 +33,7 @@ __all__ = [
     "ServiceObject",
     "ServicePort",
     "WorkloadObject",
+    "context_name",
     "parse_inventory",
     "read_inventory",
 ]
@@ -428,3 +429,17 @@ def read_inventory(cluster: Cluster, *, namespace: str | None) -> Inventory:
                 response = getattr(api, namespaced)(namespace, _preload_content=False)
         documents.append(_as_list(response, kind))
     return parse_inventory(documents)
+
+
+def context_name(*, kubeconfig: str | None, context: str | None) -> str:
+    """The kubeconfig context kubectl would use: ``context`` when given, else the current one;
+    "" when there is no kubeconfig to read (in a pod, with the service account)."""
+    if context:
+        return context
+    from kubernetes import config
+
+    try:
+        _, active = config.list_kube_config_contexts(config_file=kubeconfig)
+    except (config.ConfigException, OSError, ValueError):
+        return ""
+    return str((active or {}).get("name") or "")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from tests.integration.diagram.conftest import (
     DIAGRAM_READS,
     KubeApp,
@@ -24,6 +26,7 @@ def test_the_cluster_is_drawn_with_the_pod_on_its_node_and_the_request_path(
     )
     assert picture.names("Node") == [kube_app.node]
     [cluster] = picture.names("Cluster")
+    assert cluster == yaml.safe_load(Path(kubeconfig).read_text())["current-context"]
     assert picture.of("Cluster", cluster)["detail"] == "API server https://127.0.0.1:6443"
     assert picture.names("Pod") == [kube_app.name]
     pod = picture.of("Pod", kube_app.name)
