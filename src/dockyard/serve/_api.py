@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from dockyard.errors import DockyardError
 from dockyard.secrets import redact
@@ -185,8 +185,9 @@ class _Metrics(Collector):
         yield running
 
 
-def make_app(state: ServeState) -> Starlette:
-    """The ASGI application of one ``dockyard serve``."""
+def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The ASGI application of one ``dockyard serve``; ``extra_routes`` (the dashboard's) are
+    served after the API's own."""
     answer_time = Histogram(
         "dockyard_serve_webhook_answer_seconds",
         "Time to answer a webhook.",
@@ -482,7 +483,7 @@ def make_app(state: ServeState) -> Starlette:
         assert isinstance(exc, HTTPException)
         return _error(exc.status_code, str(exc.detail))
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/hooks/registry", registry, methods=["POST"]),
         Route("/hooks/{app}", hook, methods=["POST"]),
         Route("/api/v1/apps", guarded(Scope.READ, apps), methods=["GET"]),
@@ -496,7 +497,7 @@ def make_app(state: ServeState) -> Starlette:
         Route("/metrics", guarded(Scope.READ, metrics), methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: not_found})
+    return Starlette(routes=[*routes, *extra_routes], exception_handlers={HTTPException: not_found})
 
 
 async def _body(request: Request) -> bytes:
