@@ -159,7 +159,8 @@ _MERMAID_ARROW = {
 def to_mermaid(graph: Graph) -> str:
     """The graph as a Mermaid flowchart, for a README (GitHub and GitLab draw it)."""
     ids = {box.id: f"n{index}" for index, box in enumerate(graph.boxes)}
-    out = ["---", f"title: {graph.title}", "---", "flowchart LR"]
+    # the front matter is YAML: a JSON string is a valid YAML one, whatever the title holds
+    out = ["---", f"title: {json.dumps(graph.title, ensure_ascii=False)}", "---", "flowchart LR"]
 
     def draw(place: str | None, depth: int) -> None:
         indent = "  " * depth
@@ -200,7 +201,7 @@ def render(graph: Graph, output: OutputFormat) -> bytes:
     import graphviz
 
     try:
-        data: bytes = _digraph(graph).pipe(format=output.value)
+        data: bytes = _digraph(graph).pipe(format=output.value, quiet=True)
     except graphviz.ExecutableNotFound as exc:
         raise DiagramError(
             f"cannot draw {output.value.upper()}: Graphviz's dot is not installed "

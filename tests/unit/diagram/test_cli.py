@@ -26,7 +26,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def test_mermaid_on_stdout_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["manifests", str(SHOP_AND_BLOG), "--title", "shop and blog"], capsys)
     assert code == 0, err
-    assert out.startswith("---\ntitle: shop and blog\n---\nflowchart LR\n")
+    assert out.startswith('---\ntitle: "shop and blog"\n---\nflowchart LR\n')
     assert '"Pod: shop-db-0<br/>StatefulSet shop-db · Running"' in out
 
 

@@ -45,7 +45,7 @@ def small() -> Graph:
 def test_mermaid_nests_what_runs_on_a_box_and_draws_the_other_edges_as_arrows() -> None:
     assert to_mermaid(small()) == (
         "---\n"
-        'title: a "small" one\n'
+        'title: "a \\"small\\" one"\n'
         "---\n"
         "flowchart LR\n"
         '  subgraph n0["Cluster: c"]\n'
@@ -143,7 +143,7 @@ def test_without_graphviz_svg_fails_in_one_line_and_mermaid_still_works(
         "cannot draw SVG: Graphviz's dot is not installed (apt-get install graphviz), "
         "or use --format mermaid, json or dot"
     )
-    assert render(small(), OutputFormat.MERMAID).startswith(b"---\ntitle:")
+    assert render(small(), OutputFormat.MERMAID).startswith(b"---\ntitle: ")
 
 
 @pytest.mark.parametrize(
