@@ -250,11 +250,13 @@ class Inbox:
         runner: Runner,
         *,
         clock: Callable[[], float] = time.time,
+        notify: Callable[[str, str], None] | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.runner = runner
         self.clock = clock
+        self.notify = notify  # (title, body) after each job's final stage
         self.counters = _Counters()
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
@@ -503,4 +505,18 @@ class Inbox:
             sink.stage(final, reason=None if final is not Stage.FAILED else "the pipeline stopped")
         with self._lock:
             self.counters.add(self.counters.builds, final.value)
+        if self.notify is not None:
+            self._tell(app, build_id, commit, final)
         return final
+
+    def _tell(self, app: App, build_id: int, commit: str | None, final: Stage) -> None:
+        build = self.store.get_build(build_id)
+        what = f"{commit[:12]}" if commit else (build.digest or "") if build else ""
+        body = f"build {build_id} of {app.name} at {what}: {final.value}"
+        if build is not None and build.reason:
+            body += f" ({build.reason})"
+        assert self.notify is not None
+        try:
+            self.notify(f"dockyard serve: {app.name} {final.value}", redact(body))
+        except Exception:  # a notification service down must not fail the job
+            log.warning("notification for build %s could not be sent", build_id, exc_info=True)

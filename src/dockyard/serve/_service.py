@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING
 
 from dockyard.errors import ConfigError, DockyardError, UsageError
 from dockyard.registry import RegistryClient, parse_reference
+from dockyard.secrets import redact
 from dockyard.serve._api import ServeState, make_app
 from dockyard.serve._config import App, ServeConfig, load_config
 from dockyard.serve._inbox import Inbox, StoreSink
@@ -43,7 +44,14 @@ if TYPE_CHECKING:
     from dockyard.deploy import Deployer as _RealDeployer
     from dockyard.deploy import DeployResult, Health, Target
 
-__all__ = ["PipelineRunner", "open_store", "run_service", "state_lock", "token_create"]
+__all__ = [
+    "AppriseNotifier",
+    "PipelineRunner",
+    "open_store",
+    "run_service",
+    "state_lock",
+    "token_create",
+]
 
 log = logging.getLogger("dockyard.serve")
 
@@ -96,6 +104,22 @@ class PipelineRunner:
         ref = parse_reference(deploy_reference(app)[1])
         with RegistryClient(credentials=self.context.credentials) as client:
             return client.head_manifest(ref).digest
+
+
+class AppriseNotifier:
+    """``notify``: one message per finished build or rollback, to every apprise URL."""
+
+    def __init__(self, urls: Sequence[str]) -> None:
+        import apprise  # large: imported only when notify is set
+
+        self._apprise = apprise.Apprise()
+        for url in urls:
+            if not self._apprise.add(url):
+                raise ConfigError(f"notify: {redact(url)} is not a URL apprise understands")
+
+    def __call__(self, title: str, body: str) -> None:
+        if not self._apprise.notify(title=title, body=body):
+            log.warning("a notification could not be delivered")
 
 
 def open_store(config: ServeConfig) -> Store:
@@ -194,7 +218,8 @@ def _serve(
     from dockyard.engine import Engine
 
     context = PipelineContext(engine=Engine, work_dir=work_dir, deployer=deployer)
-    inbox = Inbox(store, config, PipelineRunner(context))
+    notify = AppriseNotifier(config.notify) if config.notify else None
+    inbox = Inbox(store, config, PipelineRunner(context), notify=notify)
     _recover_deploys(deployer, config)
     for plan in inbox.recover():
         log.warning("recovered delivery %s: %s", plan.delivery.id, plan.action.value)

@@ -257,3 +257,9 @@ def test_a_missing_secret_is_a_clear_error_at_use(tmp_path: Path) -> None:
     assert web.webhook is not None
     with pytest.raises(ConfigError, match="webhook secret: environment variable T is not set"):
         web.webhook.read_secret({})
+
+
+def test_docs_serve_md_shows_the_example_file_as_it_is() -> None:
+    text = (EXAMPLE.parent / "serve.md").read_text()
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert block == EXAMPLE.read_text().split("\n\n", 1)[1]
