@@ -86,3 +86,40 @@ def test_the_shipped_manifest_is_accepted_by_the_api_server(
     container = created.spec.template.spec.containers[0]
     assert container.args[:2] == ["watch", "--kubernetes"]
     assert created.spec.template.spec.service_account_name == "dockyard"
+
+
+def test_a_role_that_only_knows_deployments_still_updates_them_and_says_what_it_passed_over(
+    api_client: k8s.ApiClient,
+    apps: k8s.AppsV1Api,
+    core: k8s.CoreV1Api,
+    namespace: str,
+    app_tag: AppTag,
+    tmp_path: Path,
+) -> None:
+    """The shipped Role as it was before StatefulSets and DaemonSets were followed."""
+    documents = list(yaml.safe_load_all((DEPLOY / "rbac.yaml").read_text()))
+    role = next(d for d in documents if d["kind"] == "Role")
+    newer = {"statefulsets", "daemonsets", "controllerrevisions"}
+    for rule in role["rules"]:
+        rule["resources"] = [r for r in rule["resources"] if r not in newer]
+    utils.create_from_dict(
+        api_client, {"kind": "List", "apiVersion": "v1", "items": documents}, namespace=namespace
+    )
+    kubeconfig = as_account(
+        api_client, service_account_token(core, namespace, "dockyard"), namespace, tmp_path / "kc"
+    )
+    old = app_tag.point_at("v1")
+    apps.create_namespaced_deployment(namespace, opted_in("web", f"{app_tag.ref}@{old}"))
+    wait_rolled_out(apps, namespace, "web")
+    new = app_tag.point_at("v2")
+
+    report = watch(kubeconfig, namespace)
+
+    assert report["exit_code"] == 0, report["stderr"]
+    assert [(d["status"], d["new_image_id"]) for d in report["deployments"]] == [("updated", new)]
+    assert report["statefulsets"] == report["daemonsets"] == []
+    for kind in ("statefulsets", "daemonsets"):
+        assert (
+            f"{kind} not followed: listing {kind} in {namespace}: forbidden by RBAC"
+            in (report["stderr"])
+        )
