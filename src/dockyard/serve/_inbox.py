@@ -499,6 +499,10 @@ class Inbox:
             sink.log(f"error: {exc}")
             final = Stage.FAILED
             sink.stage(Stage.FAILED, reason=str(exc))
+        except Exception as exc:  # a bug: the build must not stay "building" forever
+            log.exception("build %s of %s", build_id, app.name)
+            final = Stage.FAILED
+            sink.stage(Stage.FAILED, reason=f"internal error: {type(exc).__name__}: {exc}")
         if sink.last is not final or final not in FINAL_STAGES:
             if final not in FINAL_STAGES:
                 final = Stage.FAILED

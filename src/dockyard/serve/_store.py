@@ -546,9 +546,7 @@ def _engine(url: str) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
-        engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, poolclass=sa.NullPool
-        )
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi: Any, _record: Any) -> None:

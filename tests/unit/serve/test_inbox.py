@@ -394,3 +394,23 @@ def test_a_rollback_job_deploys_the_digest_it_names(store: Store, tmp_path: Path
     assert (build.trigger, build.digest, build.status) == ("rollback", DIGEST, Stage.LIVE)
     (deployment,) = store.deployments("web")
     assert (deployment.digest, deployment.commit) == (DIGEST, C1)
+
+
+def test_a_bug_in_the_pipeline_fails_the_build_instead_of_leaving_it_running(
+    store: Store, tmp_path: Path
+) -> None:
+    runner = FakeRunner({"web": C1})
+
+    def broken(app: App, *, commit: str, sink: StoreSink, previous: str | None) -> Stage:
+        sink.stage(Stage.BUILDING)
+        raise RuntimeError("boom")
+
+    runner.run_pipeline = broken  # type: ignore[method-assign]
+    inbox = _inbox(store, _config(tmp_path), runner)
+    inbox.start()
+    inbox.accept(_delivery("d1"))
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    (build,) = store.builds("web")
+    assert (build.status, build.reason) == (Stage.FAILED, "internal error: RuntimeError: boom")
+    assert store.get_delivery("d1").status is DeliveryStatus.DONE  # type: ignore[union-attr]
