@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import TestEnv
-from tests.integration.serve.conftest import free_port
+from tests.integration.serve.conftest import Postgres, free_port
 
 SECRET = "e2e-webhook-secret"
 WAIT_S = 180
@@ -174,17 +174,22 @@ def _push(commit: str) -> dict[str, Any]:
 
 @pytest.fixture
 def server(tmp_path: Path, forge: Forge, test_env: TestEnv, unique: str) -> Iterator[Server]:
+    yield from _server(tmp_path, forge, test_env, unique, extra="")
+
+
+def _server(
+    tmp_path: Path, forge: Forge, test_env: TestEnv, unique: str, *, extra: str, app_extra: str = ""
+) -> Iterator[Server]:
     port = free_port()
     config = tmp_path / "serve.yaml"
     image = f"{test_env.registry}/dockyard-serve-e2e-{unique}"
     config.write_text(
         f"listen: 127.0.0.1:{port}\n"
-        f"state_dir: {tmp_path / 'state'}\n"
-        "apps:\n"
+        f"state_dir: {tmp_path / 'state'}\n" + extra + "apps:\n"
         "  web:\n"
         f"    repo: {forge.url}\n"
         f"    image: {image}\n"
-        "    webhook: {provider: github, secret_env: WEB_SECRET}\n"
+        "    webhook: {provider: github, secret_env: WEB_SECRET}\n" + app_extra
     )
     made = subprocess.run(
         [
@@ -289,3 +294,37 @@ def test_sigkill_after_202_loses_nothing_and_builds_once(
     again = server.hook(_push(commit), delivery="e2e-kill")
     assert (again.status_code, again.json()["status"]) == (200, "duplicate")
     assert len(server.get("/api/v1/apps/web/builds")) == 1
+
+
+@pytest.fixture
+def polled_on_postgres(
+    tmp_path: Path, forge: Forge, test_env: TestEnv, unique: str, postgres: Postgres
+) -> Iterator[Server]:
+    database = postgres.url(postgres.create_database()).replace("+psycopg", "")
+    yield from _server(
+        tmp_path,
+        forge,
+        test_env,
+        unique,
+        extra=f"database: {database}\n",
+        app_extra="    poll: 1s\n",
+    )
+
+
+def test_poll_builds_each_new_head_without_any_webhook_on_postgresql(
+    polled_on_postgres: Server, forge: Forge, test_env: TestEnv
+) -> None:
+    server = polled_on_postgres
+    first = forge.commit("one", _dockerfile(test_env, "one"))
+    server.start()
+    (build,) = _wait("the polled build", lambda: _final_builds(server))
+    assert (build["commit"], build["trigger"], build["status"]) == (first, "poll", "live")
+    assert build["delivery"] == f"poll:web:{first}"
+    second = forge.commit("two", _dockerfile(test_env, "two"))
+    newest, older = _wait(
+        "the second polled build",
+        lambda: len(builds := _final_builds(server)) == 2 and builds,
+    )
+    assert (newest["commit"], older["commit"]) == (second, first)
+    assert newest["status"] == "live"
+    assert server.stop() == 0
