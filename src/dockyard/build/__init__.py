@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     )
     from dockyard.build._progress import LiveReporter, PlainReporter
     from dockyard.build._registry import BuildRegistry, open_registry
+    from dockyard.build._secrets import SecretSpec, parse_secret, read_secrets
     from dockyard.build._source import Source, SourceInfo, checkout
     from dockyard.build._tags import LABEL_INPUTS, TagPlan, oci_labels, plan_tags, sanitize_tag
 
@@ -51,6 +52,9 @@ _HOME = {
     "open_registry": "_registry",
     "LiveReporter": "_progress",
     "PlainReporter": "_progress",
+    "SecretSpec": "_secrets",
+    "parse_secret": "_secrets",
+    "read_secrets": "_secrets",
     "Source": "_source",
     "SourceInfo": "_source",
     "checkout": "_source",
@@ -72,6 +76,7 @@ __all__ = [
     "PlainReporter",
     "Registry",
     "Reporter",
+    "SecretSpec",
     "ServedImage",
     "Source",
     "SourceInfo",
@@ -83,8 +88,10 @@ __all__ = [
     "needs_translation",
     "oci_labels",
     "open_registry",
+    "parse_secret",
     "plan_tags",
     "push_built",
+    "read_secrets",
     "run_build",
     "run_demo",
     "sanitize_tag",

@@ -39,6 +39,13 @@ def parse_build_args(values: tuple[str, ...], environ: dict[str, str]) -> dict[s
 @click.option("--force", is_flag=True, help="Build even if these inputs were built before.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 @click.option(
+    "--secret",
+    "secrets",
+    multiple=True,
+    metavar="id=NAME,src=FILE|env=VAR",
+    help="A BuildKit secret for RUN --mount=type=secret,id=NAME (repeatable); never a build arg.",
+)
+@click.option(
     "--network",
     type=click.Choice(["default", "host", "none"]),
     default="default",
@@ -60,9 +67,10 @@ def command(
     force: bool,
     as_json: bool,
     network: str,
+    secrets: tuple[str, ...],
 ) -> None:
     """Build SOURCE (a git URL or a local work tree) and tag it as docker/metadata-action does."""
-    from dockyard.build import BuildOptions, build_command
+    from dockyard.build import BuildOptions, build_command, parse_secret, read_secrets
 
     options = BuildOptions(
         source=source,
@@ -76,6 +84,7 @@ def command(
         push=push,
         force=force,
         network_mode=None if network == "default" else network,
+        secrets=read_secrets([parse_secret(s) for s in secrets], environ=app.environ),
     )
     outcome = build_command(
         options=options,
