@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import docker
 import docker.errors
@@ -25,6 +27,24 @@ ENV_FILE = Path(os.environ.get("DOCKYARD_TEST_ENV", "/tmp/dockyard-test.env"))
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 ENGINES = ("20.10", "28")
 CONTAINERD_STORE = "io.containerd.snapshotter.v1"
+
+
+_T = TypeVar("_T")
+
+
+def wait_until(
+    condition: Callable[[], _T | None], *, timeout: float, what: str, interval: float = 0.25
+) -> _T:
+    """Poll ``condition`` until it returns something true, and return that; fail, saying
+    ``what``, after ``timeout`` seconds. The tests' one bounded condition loop (no blind sleeps)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,7 @@ import random
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,7 +35,7 @@ from kubernetes import client as k8s
 from kubernetes import config as k8s_config
 from kubernetes.client.rest import ApiException
 
-from tests.conftest import DEFAULT_SOCKET, ENV_FILE, TestEnv
+from tests.conftest import DEFAULT_SOCKET, ENV_FILE, TestEnv, wait_until
 
 ROOT = Path(__file__).parents[3]
 PROVISION = ROOT / "scripts" / "provision"
@@ -52,19 +51,6 @@ _DOCKERFILE = textwrap.dedent(
     CMD ["sh", "-c", "echo {variant} > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]
     """
 )
-
-
-def wait_until(condition: Callable[[], _T | None], *, timeout: float, what: str) -> _T:
-    """Poll ``condition`` until it returns something true; fail, saying ``what``, after
-    ``timeout`` seconds. A bounded condition loop, never a blind sleep."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.25)
 
 
 def _kubeconfig_path() -> tuple[str, str]:

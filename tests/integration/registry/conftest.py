@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.conftest import TestEnv
+from tests.conftest import TestEnv, wait_until
 from tests.integration.registry.oci import RegistryWriter
 
 SERVICE = "dockyard-test-registry"
@@ -46,12 +46,7 @@ def free_port() -> int:
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
-    """Poll ``condition`` until it holds; fail with ``what`` at the deadline (no blind sleeps)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
+    wait_until(condition, timeout=timeout, what=what, interval=0.1)
 
 
 @dataclass

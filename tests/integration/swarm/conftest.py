@@ -18,8 +18,7 @@ import io
 import random
 import subprocess
 import textwrap
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +39,7 @@ from dockyard.engine import (
     list_tasks,
     swarm_info,
 )
-from tests.conftest import DEFAULT_SOCKET, ENV_FILE, TestEnv
+from tests.conftest import DEFAULT_SOCKET, ENV_FILE, TestEnv, wait_until
 
 ROOT = Path(__file__).parents[3]
 PROVISION = ROOT / "scripts" / "provision"
@@ -64,19 +63,6 @@ _COMMANDS = {
     "unpulled": "echo unpulled > /tmp/index.html; exec httpd -f -p 8080 -h /tmp",
     "broken": "echo broken; exit 1",
 }
-
-
-def wait_until(condition: Callable[[], _T | None], *, timeout: float, what: str) -> _T:
-    """Poll ``condition`` until it returns something true; fail, saying ``what``, after
-    ``timeout`` seconds. A bounded condition loop, never a blind sleep."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.25)
 
 
 @dataclass(frozen=True)

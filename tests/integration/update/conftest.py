@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ import docker
 import docker.errors
 import pytest
 
-from tests.conftest import TestEnv
+from tests.conftest import TestEnv, wait_until
 
 DOCKYARD = str(Path(sys.executable).with_name("dockyard"))
 TEMP_MARK = "-dockyard-old-"
@@ -57,14 +56,7 @@ def free_port() -> int:
 
 
 def wait_for(condition: Callable[[], Any], *, timeout: float = 30.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        time.sleep(0.1)
+    return wait_until(condition, timeout=timeout, what=what or str(condition), interval=0.1)
 
 
 @dataclass
