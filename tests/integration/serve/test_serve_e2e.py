@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import docker
+import docker.errors
 import httpx
 import pytest
 
@@ -172,9 +174,26 @@ def _push(commit: str) -> dict[str, Any]:
     return {"ref": "refs/heads/main", "after": commit, "commits": [head], "head_commit": head}
 
 
+def _remove_images(docker_client: docker.DockerClient, repository: str) -> None:
+    for image in docker_client.images.list():
+        for tag in [*image.tags, *(image.attrs.get("RepoDigests") or [])]:
+            if tag.startswith((repository + ":", repository + "@")):
+                with contextlib.suppress(docker.errors.APIError):
+                    docker_client.images.remove(tag, force=True)
+
+
 @pytest.fixture
-def server(tmp_path: Path, forge: Forge, test_env: TestEnv, unique: str) -> Iterator[Server]:
-    yield from _server(tmp_path, forge, test_env, unique, extra="")
+def server(
+    tmp_path: Path,
+    forge: Forge,
+    test_env: TestEnv,
+    unique: str,
+    docker_client: docker.DockerClient,
+) -> Iterator[Server]:
+    try:
+        yield from _server(tmp_path, forge, test_env, unique, extra="")
+    finally:
+        _remove_images(docker_client, f"{test_env.registry}/dockyard-serve-e2e-{unique}")
 
 
 def _server(
@@ -221,7 +240,8 @@ def _server(
 
 def _dockerfile(test_env: TestEnv, marker: str) -> dict[str, str]:
     return {
-        "Dockerfile": f'FROM {test_env.busybox}\nUSER 65534\nCMD ["echo", "{marker}"]\n',
+        "Dockerfile": f"FROM {test_env.busybox}\nUSER 65534\n"
+        f'CMD ["sh", "-c", "echo {marker}; exec sleep 3600"]\n',
     }
 
 
@@ -298,17 +318,25 @@ def test_sigkill_after_202_loses_nothing_and_builds_once(
 
 @pytest.fixture
 def polled_on_postgres(
-    tmp_path: Path, forge: Forge, test_env: TestEnv, unique: str, postgres: Postgres
+    tmp_path: Path,
+    forge: Forge,
+    test_env: TestEnv,
+    unique: str,
+    postgres: Postgres,
+    docker_client: docker.DockerClient,
 ) -> Iterator[Server]:
     database = postgres.url(postgres.create_database()).replace("+psycopg", "")
-    yield from _server(
-        tmp_path,
-        forge,
-        test_env,
-        unique,
-        extra=f"database: {database}\n",
-        app_extra="    poll: 1s\n",
-    )
+    try:
+        yield from _server(
+            tmp_path,
+            forge,
+            test_env,
+            unique,
+            extra=f"database: {database}\n",
+            app_extra="    poll: 1s\n",
+        )
+    finally:
+        _remove_images(docker_client, f"{test_env.registry}/dockyard-serve-e2e-{unique}")
 
 
 def test_poll_builds_each_new_head_without_any_webhook_on_postgresql(
@@ -328,3 +356,70 @@ def test_poll_builds_each_new_head_without_any_webhook_on_postgresql(
     assert (newest["commit"], older["commit"]) == (second, first)
     assert newest["status"] == "live"
     assert server.stop() == 0
+
+
+@pytest.fixture
+def deployed(
+    tmp_path: Path,
+    forge: Forge,
+    test_env: TestEnv,
+    unique: str,
+    docker_client: docker.DockerClient,
+) -> Iterator[tuple[Server, str]]:
+    name = f"dockyard-serve-e2e-{unique}"
+    # What runs before: the app's image (its tag the targets follow) as the busybox base.
+    repository = f"{test_env.registry}/dockyard-serve-e2e-{unique}"
+    docker_client.images.get(test_env.busybox).tag(repository, "main")
+    docker_client.images.push(repository, tag="main")
+    docker_client.containers.run(f"{repository}:main", ["sleep", "3600"], name=name, detach=True)
+    try:
+        yield from (
+            (server, name)
+            for server in _server(
+                tmp_path,
+                forge,
+                test_env,
+                unique,
+                extra="",
+                app_extra=f"    deploy: [{{container: {name}}}]\n    watch_window: 20s\n",
+            )
+        )
+    finally:
+        for container in docker_client.containers.list(all=True, filters={"name": name}):
+            with contextlib.suppress(docker.errors.APIError):
+                container.remove(force=True)
+        _remove_images(docker_client, repository)
+
+
+def test_sigkill_in_the_watch_window_resumes_the_same_build_to_live(
+    deployed: tuple[Server, str],
+    forge: Forge,
+    test_env: TestEnv,
+    docker_client: docker.DockerClient,
+) -> None:
+    server, container = deployed
+    commit = forge.commit("one", _dockerfile(test_env, "watched"))
+    server.start()
+    assert server.hook(_push(commit), delivery="e2e-watch").status_code == 202
+
+    def watching() -> list[dict[str, Any]]:
+        builds: list[dict[str, Any]] = server.get("/api/v1/apps/web/builds")
+        if builds and builds[0]["status"] in ("failed", "rolled_back", "live"):
+            pytest.fail(f"the build ended before the watch window: {builds[0]}")
+        return [b for b in builds if b["status"] == "watching"]
+
+    (before,) = _wait("the build to reach its watch window", watching)
+    server.kill()
+
+    server.start()
+    (after,) = _wait("the resumed build to finish", lambda: _final_builds(server))
+    assert (after["id"], after["status"], after["commit"]) == (before["id"], "live", commit)
+    log = httpx.get(
+        f"{server.base}/api/v1/builds/{after['id']}/log",
+        headers={"Authorization": f"Bearer {server.token}"},
+    ).text
+    assert "dockyard serve restarted during watching: resumed" in log
+    running = docker_client.containers.get(container)
+    image = docker_client.images.get(running.attrs["Image"])
+    assert after["digest"] in [d.split("@", 1)[1] for d in image.attrs["RepoDigests"]]
+    assert running.status == "running"
