@@ -273,7 +273,8 @@ class Inbox:
             queued = self.store.deliveries(statuses=[DeliveryStatus.QUEUED], app=delivery.app)
             decision = decide_accept(
                 seen=self.store.get_delivery(delivery.id) is not None,
-                queued_for_app=queued,
+                # A push replaces a queued push, never a queued rollback (nor the reverse).
+                queued_for_app=[d for d in queued if d.kind is delivery.kind],
                 waiting=self.store.count_deliveries(DeliveryStatus.QUEUED),
                 queue_limit=self.config.queue_limit,
             )

@@ -414,3 +414,16 @@ def test_a_bug_in_the_pipeline_fails_the_build_instead_of_leaving_it_running(
     (build,) = store.builds("web")
     assert (build.status, build.reason) == (Stage.FAILED, "internal error: RuntimeError: boom")
     assert store.get_delivery("d1").status is DeliveryStatus.DONE  # type: ignore[union-attr]
+
+
+def test_a_push_does_not_replace_a_queued_rollback(store: Store, tmp_path: Path) -> None:
+    inbox = _inbox(store, _config(tmp_path), FakeRunner({}))  # not started: all wait
+    inbox.accept(_delivery("rb", kind=DeliveryKind.ROLLBACK, provider="api", digest=DIGEST))
+    inbox.accept(_delivery("p1", at=2))
+    inbox.accept(_delivery("p2", at=3))
+    statuses = {d.id: d.status for d in store.deliveries()}
+    assert statuses == {
+        "rb": DeliveryStatus.QUEUED,
+        "p1": DeliveryStatus.SUPERSEDED,
+        "p2": DeliveryStatus.QUEUED,
+    }
