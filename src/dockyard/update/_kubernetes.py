@@ -52,7 +52,7 @@ from dockyard.kube import (
 from dockyard.update._check import Backoff, CheckResult, DigestSource, check_references
 from dockyard.update._labels import label_bool
 from dockyard.update._report import ContainerResult, CycleReport, Kind, Status
-from dockyard.update._services import Rollout, ServiceAction, followed_tag
+from dockyard.update._services import Rollout, ServiceAction, followed_tag, settle
 
 __all__ = [
     "ClusterDeployments",
@@ -461,9 +461,10 @@ class DeploymentUpdater:
         """Poll until the rule of the kind says done or failed, or the rollout timeout passes;
         while a StatefulSet is rolled back from ``failed_revision``, its stuck pods are deleted
         once the controller has the restored template."""
-        deadline = self.clock() + self.settings.timeout
         unstuck = not failed_revision
-        while True:
+
+        def observe() -> tuple[Rollout, str, Workload]:
+            nonlocal unstuck
             current = self.ops.read_workload(workload.kind, workload.namespace, workload.name)
             if not unstuck and isinstance(current, StatefulSet):
                 stuck = stuck_pods(current, self.ops.pods(current), failed_revision=failed_revision)
@@ -473,12 +474,15 @@ class DeploymentUpdater:
                         self.ops.delete_pod(current, name)
                     unstuck = True
             outcome, message = judge_workload(current, deadline_counts=deadline_counts)
-            if outcome is not Rollout.IN_PROGRESS:
-                return outcome, message, current
-            if self.clock() >= deadline:
-                timeout = self.settings.timeout
-                return Rollout.IN_PROGRESS, f"{message} after {timeout:.0f}s", current
-            self.sleep(self.settings.poll)
+            return outcome, message, current
+
+        return settle(
+            observe,
+            timeout=self.settings.timeout,
+            poll=self.settings.poll,
+            sleep=self.sleep,
+            clock=self.clock,
+        )
 
 
 class KubernetesWatcher:

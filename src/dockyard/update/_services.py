@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from dockyard.engine import (
     Engine,
@@ -62,6 +62,7 @@ __all__ = [
     "default_policy",
     "followed_tag",
     "judge_rollout",
+    "settle",
 ]
 
 log = logging.getLogger("dockyard.watch")
@@ -83,12 +84,36 @@ class ServiceDecision:
     image: str | None = None  # UPDATE: the pinned reference to roll out
 
 
+_Seen = TypeVar("_Seen")
+
+
 class Rollout(enum.Enum):
     IN_PROGRESS = "in_progress"
     CONVERGED = "converged"  # every wanted task runs the new image
     ROLLED_BACK = "rolled_back"  # the manager returned to the previous spec
     PAUSED = "paused"  # the manager stopped the update and waits (FailureAction: pause)
     ROLLBACK_FAILED = "rollback_failed"  # the rollback itself paused
+
+
+def settle(
+    observe: Callable[[], tuple[Rollout, str, _Seen]],
+    *,
+    timeout: float,
+    poll: float,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+) -> tuple[Rollout, str, _Seen]:
+    """The executor of every orchestrated rollout (Swarm services, Kubernetes workloads):
+    observe and judge until the judgement is no longer ``IN_PROGRESS``, or ``timeout`` seconds
+    have passed (then ``IN_PROGRESS``, the last message saying for how long)."""
+    deadline = clock() + timeout
+    while True:
+        outcome, message, seen = observe()
+        if outcome is not Rollout.IN_PROGRESS:
+            return outcome, message, seen
+        if clock() >= deadline:
+            return Rollout.IN_PROGRESS, f"{message} after {timeout:.0f}s", seen
+        sleep(poll)
 
 
 @dataclass(frozen=True)
@@ -342,18 +367,23 @@ class ServiceUpdater:
         self, service_id: str, *, image: str, before: UpdateStatus | None, rollback: bool
     ) -> tuple[Rollout, str]:
         """Poll until the rollout (or, with ``rollback``, the return to ``image``) settles."""
-        deadline = self.clock() + self.settings.timeout
-        while True:
+
+        def observe() -> tuple[Rollout, str, None]:
             service = self.ops.inspect(service_id)
             tasks = self.ops.tasks(service_id)
             outcome, message = judge_rollout(service, tasks, image=image, before=before)
             if rollback and outcome is Rollout.ROLLED_BACK and service.image == image:
                 outcome = Rollout.CONVERGED  # a rollback that completed is where we wanted to be
-            if outcome is not Rollout.IN_PROGRESS:
-                return outcome, message
-            if self.clock() >= deadline:
-                return Rollout.IN_PROGRESS, f"{message} after {self.settings.timeout:.0f}s"
-            self.sleep(self.settings.poll)
+            return outcome, message, None
+
+        outcome, message, _ = settle(
+            observe,
+            timeout=self.settings.timeout,
+            poll=self.settings.poll,
+            sleep=self.sleep,
+            clock=self.clock,
+        )
+        return outcome, message
 
     def _remember(self, service_id: str, digest: str | None) -> None:
         if digest:
