@@ -152,7 +152,7 @@ def _duration(value: str) -> float:
     type=float,
     default=300.0,
     show_default=True,
-    help="Seconds a Swarm service's update (or rollback) has to converge.",
+    help="Seconds a Swarm service's or Kubernetes workload's rollout (or rollback) may take.",
 )
 @click.option(
     "--state-dir",
