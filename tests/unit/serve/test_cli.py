@@ -93,3 +93,17 @@ def test_serve_without_a_config_is_a_usage_error(capsys: pytest.CaptureFixture[s
     code, _, err = _run(["serve"], capsys)
     assert code == 2
     assert "--config FILE is required" in err
+
+
+def test_the_listening_socket_sends_small_answers_at_once(tmp_path: Path) -> None:
+    """TCP_NODELAY on the socket serve binds (its connections inherit it): without it a
+    keep-alive client waited for delayed ACKs, ~40 ms per webhook answer."""
+    from dockyard.serve import load_config
+    from dockyard.serve._service import _bind
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    path = _config(tmp_path, f"listen: 127.0.0.1:{port}\n" + APP)
+    with _bind(load_config(path)) as sock:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
