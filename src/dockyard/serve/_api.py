@@ -14,7 +14,6 @@ import asyncio
 import json
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from starlette.routing import BaseRoute, Route
 
 from dockyard.errors import DockyardError
 from dockyard.secrets import redact
+from dockyard.serve._actions import build_delivery, choose_rollback, rollback_delivery
 from dockyard.serve._config import App, ServeConfig
 from dockyard.serve._hooks import (
     HookError,
@@ -131,28 +131,6 @@ def _deployment_json(deployment: Deployment) -> dict[str, Any]:
         "reason": deployment.reason,
         "created_at": _iso(deployment.created_at),
     }
-
-
-def choose_rollback(deployments: Sequence[Deployment], requested: int | None) -> Deployment | str:
-    """The deployment a rollback restores (newest first in ``deployments``), or why none.
-
-    By default the newest one that was live before the current one, with another digest; a
-    requested one must have been live (live or superseded) and belong to the app.
-    """
-    live = next((d for d in deployments if d.status is DeploymentStatus.LIVE), None)
-    if requested is not None:
-        chosen = next((d for d in deployments if d.id == requested), None)
-        if chosen is None:
-            return f"no deployment {requested} of this app"
-        if chosen.status not in (DeploymentStatus.LIVE, DeploymentStatus.SUPERSEDED):
-            return f"deployment {requested} never went live ({chosen.status.value})"
-        return chosen
-    for deployment in deployments:
-        if deployment.status is not DeploymentStatus.SUPERSEDED:
-            continue
-        if live is None or deployment.digest != live.digest:
-            return deployment
-    return "no earlier successful deployment to go back to"
 
 
 class _Metrics(Collector):
@@ -412,17 +390,7 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
 
     def deploy(request: Request) -> Response:
         app = app_or_404(request.path_params["app"])
-        delivery = Delivery(
-            id=f"api:{uuid.uuid4()}",
-            app=app.name,
-            provider="api",
-            kind=DeliveryKind.BUILD,
-            received_at=state.clock(),
-            commit=None,
-            status=DeliveryStatus.QUEUED,
-            reason=None,
-        )
-        return queued_answer(delivery)
+        return queued_answer(build_delivery(app.name, now=state.clock()))
 
     def rollback(request: Request, payload: object) -> Response:
         app = app_or_404(request.path_params["app"])
@@ -437,18 +405,7 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
         chosen = choose_rollback(store.deployments(app.name, limit=500), requested)
         if isinstance(chosen, str):
             raise _Refused(404 if requested is not None else 409, chosen)
-        delivery = Delivery(
-            id=f"rollback:{uuid.uuid4()}",
-            app=app.name,
-            provider="api",
-            kind=DeliveryKind.ROLLBACK,
-            received_at=state.clock(),
-            commit=chosen.commit,
-            digest=chosen.digest,
-            status=DeliveryStatus.QUEUED,
-            reason=f"back to deployment {chosen.id}",
-        )
-        return queued_answer(delivery)
+        return queued_answer(rollback_delivery(app.name, chosen, now=state.clock()))
 
     async def rollback_endpoint(request: Request) -> Response:
         try:

@@ -277,6 +277,8 @@ class ServeConfig(_Model):
     notify: list[str] = Field(default_factory=list, repr=False)
     max_builds: int = Field(default=1, ge=1)
     queue_limit: int = Field(default=100, ge=1)
+    # The dashboard's session cookie is Secure: set it when a TLS proxy serves dockyard serve.
+    secure_cookies: bool = False
     apps: dict[str, App]
 
     @model_validator(mode="before")

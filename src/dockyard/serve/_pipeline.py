@@ -105,11 +105,12 @@ class PipelineContext:
 
     ``engine`` is called once per run, when the engine is first needed, and what it returns is
     closed when the run ends. ``work_dir`` is the service's scratch directory for runs (the
-    pipeline keeps nothing there yet: clones go to temporary directories removed at once). ``credentials`` are the registry logins (``dockyard build
-    --push``'s lookup: the docker config and the ``REPO_USER``/``REPO_PASS`` variables) when
-    None. ``watch_interval_s``, ``clock`` and ``sleep`` pace the watch window. ``builder``
-    makes the run's :class:`Builder` (the engine, registry and git): :class:`EngineBuilder`
-    on ``engine`` and ``credentials`` when None.
+    pipeline keeps nothing there yet: clones go to temporary directories removed at once).
+    ``credentials`` are the registry logins (``dockyard build --push``'s lookup: the docker
+    config and the ``REPO_USER``/``REPO_PASS`` variables) when None. ``watch_interval_s``,
+    ``clock`` and ``sleep`` pace the watch window. ``builder`` makes the run's :class:`Builder`
+    (the engine, registry and git): :class:`EngineBuilder` on ``engine`` and ``credentials``
+    when None.
     """
 
     engine: Callable[[], Engine]

@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING
 from dockyard.errors import ConfigError, DockyardError, UsageError
 from dockyard.registry import RegistryClient, parse_reference
 from dockyard.secrets import redact
+from dockyard.serve._actions import ServeActions
 from dockyard.serve._api import ServeState, make_app
 from dockyard.serve._config import App, ServeConfig, load_config
 from dockyard.serve._inbox import Inbox, StoreSink
@@ -234,9 +235,17 @@ def _serve(
         environ=environ,
         poll_errors=lambda: dict(poller.errors),
     )
+    from dockyard.serve.dashboard import dashboard_routes
+
+    pages = dashboard_routes(
+        store=store,
+        config=config,
+        actions=ServeActions(store=store, inbox=inbox),
+        secure_cookies=config.secure_cookies,
+    )
     server = uvicorn.Server(
         uvicorn.Config(
-            make_app(state),
+            make_app(state, extra_routes=pages),
             host=config.host,
             port=config.port,
             log_level=log_level,
