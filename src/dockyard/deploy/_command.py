@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from dockyard.deploy._deployer import Deployer, DeployResult, DeploySettings
+from dockyard.deploy._deployer import Deployer, DeploySettings
+from dockyard.deploy._results import DeployResult
 from dockyard.deploy._targets import Target, TargetKind, normalized_image
 from dockyard.engine import Engine
 from dockyard.errors import UsageError

@@ -16,10 +16,9 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
+from dockyard.deploy._results import DeployResult, Health, TargetResult, TargetStatus
 from dockyard.deploy._targets import Target, TargetKind, normalized_image, resolve_containers
 from dockyard.engine import (
     Engine,
@@ -46,28 +45,11 @@ from dockyard.update import (
     recover,
 )
 
-__all__ = [
-    "DeployResult",
-    "DeploySettings",
-    "Deployer",
-    "Health",
-    "PinnedSource",
-    "TargetResult",
-    "TargetStatus",
-    "judge_results",
-]
+__all__ = ["DeploySettings", "Deployer", "PinnedSource"]
 
 log = logging.getLogger("dockyard.deploy")
 
 AuthLookup = Callable[[str], Mapping[str, str] | None]
-
-
-class TargetStatus(StrEnum):
-    UPDATED = "updated"  # now runs the digest
-    FRESH = "fresh"  # ran it already
-    ROLLED_BACK = "rolled_back"  # the digest failed its health gate: back on the old image
-    FAILED = "failed"  # could not be updated (the reason says why); left as it was
-    MISSING = "missing"  # the target names nothing that exists (or nothing opted in)
 
 
 _FROM_WATCH = {
@@ -77,82 +59,6 @@ _FROM_WATCH = {
     Status.FAILED: TargetStatus.FAILED,
     Status.SKIPPED: TargetStatus.FAILED,  # a deploy asked for it: not doing it is a failure
 }
-
-
-@dataclass(frozen=True)
-class TargetResult:
-    target: Target
-    name: str  # the container, service or namespace/name the result is about
-    status: TargetStatus
-    old_image: str | None = None  # image id (containers) or digest (services, Deployments)
-    new_image: str | None = None
-    reason: str | None = None
-    # The registry digest the target ran before, in the deployed repository (what a rollback
-    # deploys); None when it ran something else or the engine knows no digest for its image.
-    old_digest: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "target": self.target.as_json(),
-            "name": self.name,
-            "status": self.status.value,
-            "old_image": self.old_image,
-            "new_image": self.new_image,
-            "reason": self.reason,
-            "old_digest": self.old_digest,
-        }
-
-    def line(self) -> str:
-        text = f"{self.target.kind.value} {self.name}: {self.status.value.replace('_', ' ')}"
-        return text + (f": {self.reason}" if self.reason else "")
-
-
-@dataclass(frozen=True)
-class DeployResult:
-    image: str
-    digest: str
-    results: tuple[TargetResult, ...]
-
-    @property
-    def ok(self) -> bool:
-        return judge_results(self.results)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "image": self.image,
-            "digest": self.digest,
-            "ok": self.ok,
-            "targets": [r.as_json() for r in self.results],
-        }
-
-
-def judge_results(results: Sequence[TargetResult]) -> bool:
-    """A deployment succeeded when every target it names runs the digest now."""
-    return bool(results) and all(
-        r.status in (TargetStatus.UPDATED, TargetStatus.FRESH) for r in results
-    )
-
-
-@dataclass(frozen=True)
-class Health:
-    """What one deployed thing looks like now (the watch window's sample)."""
-
-    target: Target
-    name: str
-    running: bool
-    healthy: bool | None  # None: no healthcheck (or not known for the kind)
-    restarts: int
-    image: str  # image id (containers) or image reference (services, Deployments)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "target": self.target.as_json(),
-            "name": self.name,
-            "running": self.running,
-            "healthy": self.healthy,
-            "restarts": self.restarts,
-            "image": self.image,
-        }
 
 
 class PinnedSource:

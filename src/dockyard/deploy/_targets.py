@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from dockyard.engine import ContainerInfo
 from dockyard.errors import UsageError
+
+if TYPE_CHECKING:
+    from dockyard.engine import ContainerInfo
 
 __all__ = [
     "COMPOSE_PROJECT_LABEL",

@@ -37,7 +37,6 @@ from pydantic import (
 from dockyard.errors import ConfigError, DockyardError
 from dockyard.registry import parse_reference
 from dockyard.secrets import Secret, register
-from dockyard.update import default_state_dir
 
 __all__ = [
     "DEPLOY_KINDS",
@@ -64,6 +63,8 @@ class Provider(enum.Enum):
 
 def default_serve_state_dir(environ: Mapping[str, str] | None = None) -> Path:
     """The sibling of ``watch``'s state directory: ``/var/lib/dockyard-serve`` for root."""
+    from dockyard.update import default_state_dir  # the watch package is heavy: on use
+
     base = default_state_dir(os.environ if environ is None else environ)
     return base.with_name(base.name + "-serve")
 

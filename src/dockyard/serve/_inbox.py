@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from dockyard._memory import release_memory
 from dockyard.errors import DockyardError
 from dockyard.secrets import redact
 from dockyard.serve._config import App, ServeConfig
@@ -269,6 +270,12 @@ class Inbox:
 
     def accept(self, delivery: Delivery) -> Accept:
         """Store a delivery to carry out (202), or say why not (duplicate, full)."""
+        if self.store.get_delivery(delivery.id) is not None:
+            # A replay or a forge's retry (most of a burst): one indexed read, and the lock
+            # only for the counter (the queue's state is not read).
+            with self._lock:
+                self.counters.add(self.counters.deliveries, AcceptOutcome.DUPLICATE.value)
+            return Accept(AcceptOutcome.DUPLICATE)
         with self._lock:
             queued = self.store.deliveries(statuses=[DeliveryStatus.QUEUED], app=delivery.app)
             decision = decide_accept(
@@ -404,6 +411,9 @@ class Inbox:
         with self._lock:
             self._running.pop(delivery.app, None)
             self._wake.notify_all()
+            idle = not self._running
+        if idle:
+            release_memory()  # a build's buffers go back to the system: an idle server stays small
 
     def _carry_out(self, delivery: Delivery) -> tuple[DeliveryStatus, str | None]:
         app = self.config.apps.get(delivery.app)

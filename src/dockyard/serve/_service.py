@@ -44,6 +44,7 @@ from dockyard.serve._tokens import create_token
 if TYPE_CHECKING:
     from dockyard.deploy import Deployer as _RealDeployer
     from dockyard.deploy import DeployResult, Health, Target
+    from dockyard.engine import Engine
 
 __all__ = [
     "AppriseNotifier",
@@ -164,6 +165,10 @@ def token_create(config_path: Path, *, name: str, scope: Scope) -> str:
 def _recover_deploys(deployer: _LazyDeployer, config: ServeConfig) -> None:
     if not any(app.deploy for app in config.apps.values()):
         return
+    from dockyard.deploy import has_interrupted_swaps
+
+    if not has_interrupted_swaps(config.state_dir / "deploy"):
+        return  # nothing to replay: the engine client loads with the first build
     try:
         for line in deployer.real().recover():
             log.warning("deploy recovery: %s", line)
@@ -206,6 +211,13 @@ def _bind(config: ServeConfig) -> socket.socket:
     return sock
 
 
+def _engine() -> Engine:
+    """The engine client, imported with the first build (idle, serve needs none)."""
+    from dockyard.engine import Engine
+
+    return Engine()
+
+
 def _serve(
     config: ServeConfig,
     store: Store,
@@ -219,9 +231,7 @@ def _serve(
     work_dir = config.state_dir / "work"
     work_dir.mkdir(parents=True, exist_ok=True)
     deployer = _LazyDeployer(config.state_dir / "deploy")
-    from dockyard.engine import Engine
-
-    context = PipelineContext(engine=Engine, work_dir=work_dir, deployer=deployer)
+    context = PipelineContext(engine=_engine, work_dir=work_dir, deployer=deployer)
     notify = AppriseNotifier(config.notify) if config.notify else None
     inbox = Inbox(store, config, PipelineRunner(context), notify=notify)
     _recover_deploys(deployer, config)

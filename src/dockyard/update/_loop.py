@@ -6,8 +6,8 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 
+from dockyard._memory import release_memory
 from dockyard.update._cycle import Watcher
-from dockyard.update._memory import release_memory
 from dockyard.update._report import CycleReport
 from dockyard.update._schedule import Schedule
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,3 +156,14 @@ def test_a_deployment_is_ok_only_when_every_target_runs_the_digest() -> None:
         "reason": None,
         "old_digest": None,
     }
+
+
+def test_an_interrupted_swap_is_seen_by_its_journal(tmp_path: Path) -> None:
+    from dockyard.deploy import has_interrupted_swaps
+    from dockyard.update._journal import Journal
+
+    assert not has_interrupted_swaps(tmp_path)
+    journal = Journal(state_dir=tmp_path, plan={"name": "web"})
+    assert has_interrupted_swaps(tmp_path)  # a start must replay it, with the engine
+    journal.close(remove=True)
+    assert not has_interrupted_swaps(tmp_path)
