@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from dockyard.build._progress import LiveReporter, PlainReporter
     from dockyard.build._registry import BuildRegistry, open_registry
     from dockyard.build._secrets import SecretSpec, parse_secret, read_secrets
-    from dockyard.build._source import Source, SourceInfo, checkout
+    from dockyard.build._source import Source, SourceInfo, checkout, resolve
     from dockyard.build._tags import LABEL_INPUTS, TagPlan, oci_labels, plan_tags, sanitize_tag
 
 _HOME = {
@@ -58,6 +58,7 @@ _HOME = {
     "Source": "_source",
     "SourceInfo": "_source",
     "checkout": "_source",
+    "resolve": "_source",
     "LABEL_INPUTS": "_tags",
     "TagPlan": "_tags",
     "oci_labels": "_tags",
@@ -92,6 +93,7 @@ __all__ = [
     "plan_tags",
     "push_built",
     "read_secrets",
+    "resolve",
     "run_build",
     "run_demo",
     "sanitize_tag",

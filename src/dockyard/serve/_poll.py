@@ -9,9 +9,6 @@ restarts; the worker then decides, as for a webhook, whether it needs building.
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -27,59 +24,16 @@ __all__ = ["Poller", "branch_head", "due", "poll_delivery"]
 log = logging.getLogger("dockyard.serve.poll")
 
 
-_LS_REMOTE_TIMEOUT_S = 60
-
-
-def _git_env(url: str) -> dict[str, str]:
-    """git as ``dockyard build`` runs it: no prompts, no command-running transports, and the URL
-    (which may carry credentials) in the environment rather than in the process list."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k == "GIT_SSH_COMMAND"
-    }
-    env.update(
-        GIT_ALLOW_PROTOCOL="file:git:http:https:ssh",
-        GIT_TERMINAL_PROMPT="0",
-        GIT_ASKPASS="true",
-        GIT_CONFIG_NOSYSTEM="1",
-        LC_ALL="C",
-        GIT_CONFIG_COUNT="1",
-        GIT_CONFIG_KEY_0="remote.origin.url",
-        GIT_CONFIG_VALUE_0=url,
-    )
-    return env
-
-
 def branch_head(app: App) -> str:
-    """The commit ``app.branch`` points at in ``app.repo`` now (one ``git ls-remote``)."""
-    shown = redact(app.repo)
-    if app.repo.startswith("-") or app.repo.split("::")[0] in ("ext", "fd"):
-        raise SourceError(f"refused repository URL {shown}")
-    ref = f"refs/heads/{app.branch}"
-    with tempfile.TemporaryDirectory(prefix="dockyard-ls-") as tmp:
-        try:
-            result = subprocess.run(
-                ["git", "ls-remote", "origin", ref],
-                cwd=tmp,
-                env=_git_env(app.repo),
-                capture_output=True,
-                text=True,
-                timeout=_LS_REMOTE_TIMEOUT_S,
-                check=False,
-                stdin=subprocess.DEVNULL,
-            )
-        except FileNotFoundError as exc:
-            raise SourceError("git is not installed: install git (apt-get install git)") from exc
-        except subprocess.TimeoutExpired as exc:
-            raise SourceError(f"git ls-remote {shown} took over {_LS_REMOTE_TIMEOUT_S} s") from exc
-    if result.returncode != 0:
-        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-        reason = redact(lines[-1].removeprefix("fatal: ")) if lines else f"exit {result.returncode}"
-        raise SourceError(f"repository not found or not readable: {shown}: {reason}")
-    for line in result.stdout.splitlines():
-        sha, _, name = line.partition("\t")
-        if name.strip() == ref and len(sha) in (40, 64):
-            return sha
-    raise SourceError(f"no branch {app.branch} in {shown}")
+    """The commit ``app.branch`` points at in ``app.repo`` now: one ``git ls-remote``, run as
+    ``dockyard build`` runs it (no prompts, no command-running transports, the URL and its
+    credentials in the environment rather than the process list)."""
+    from dockyard.build import resolve
+
+    info = resolve(app.repo, ref=f"refs/heads/{app.branch}")
+    if info is None or info.branch != app.branch:
+        raise SourceError(f"no branch {app.branch} in {redact(app.repo)}")
+    return info.revision
 
 
 def due(apps: Sequence[App], last: Mapping[str, float], now: float) -> list[App]:
