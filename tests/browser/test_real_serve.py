@@ -10,13 +10,10 @@ the overview shows it live again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -32,6 +29,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import TestEnv, wait_until
+from tests.forge import GitServer, free_port, send_github_push
 
 pytestmark = pytest.mark.integration
 
@@ -47,23 +45,11 @@ CMD ["sh", "-c", "exec httpd -f -p 127.0.0.1:$PORT -h /www"]
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
 @dataclass
 class Lab:
     """A forge, a served app, and the ``dockyard serve`` that deploys it."""
 
-    work: Path
-    forge_url: str
+    forge: GitServer
     image: str
     container: str
     port: int
@@ -73,29 +59,11 @@ class Lab:
     client: docker.DockerClient
 
     def commit(self, text: str) -> str:
-        (self.work / "index.html").write_text(text + "\n")
-        git("commit", "-qam", f"serve {text}", cwd=self.work)
-        git("push", "-q", "origin", "main", cwd=self.work)
-        return git("rev-parse", "HEAD", cwd=self.work)
+        return self.forge.commit({"index.html": text + "\n"}, message=f"serve {text}")
 
     def push_hook(self, commit: str, text: str) -> None:
-        payload = {
-            "ref": "refs/heads/main",
-            "after": commit,
-            "head_commit": {"id": commit, "message": f"serve {text}", "modified": ["index.html"]},
-            "commits": [{"id": commit, "message": f"serve {text}", "modified": ["index.html"]}],
-        }
-        raw = json.dumps(payload).encode()
-        signature = hmac.new(self.secret.encode(), raw, hashlib.sha256).hexdigest()
-        answer = httpx.post(
-            f"{self.url}/hooks/web",
-            content=raw,
-            headers={
-                "Content-Type": "application/json",
-                "X-GitHub-Event": "push",
-                "X-GitHub-Delivery": str(uuid.uuid4()),
-                "X-Hub-Signature-256": f"sha256={signature}",
-            },
+        answer = send_github_push(
+            f"{self.url}/hooks/web", secret=self.secret, commit=commit, message=f"serve {text}"
         )
         assert answer.status_code == 202, answer.text
 
@@ -119,30 +87,14 @@ class Lab:
 @pytest.fixture
 def lab(tmp_path: Path, test_env: TestEnv, docker_client: docker.DockerClient) -> Iterator[Lab]:
     unique = uuid.uuid4().hex[:10]
-    bare, work = tmp_path / "repos" / "app.git", tmp_path / "work"
-    bare.parent.mkdir()
-    git("init", "-q", "--bare", "-b", "main", str(bare), cwd=tmp_path)
-    work.mkdir()
-    git("init", "-q", "-b", "main", cwd=work)
-    git("config", "user.email", "test@example.com", cwd=work)
-    git("config", "user.name", "test", cwd=work)
-    (work / "Dockerfile").write_text(DOCKERFILE.format(base=test_env.busybox))
-    (work / "index.html").write_text("v1\n")
-    git("add", "-A", cwd=work)
-    git("commit", "-qm", "serve v1", cwd=work)
-    git("remote", "add", "origin", str(bare), cwd=work)
-    git("push", "-q", "origin", "main", cwd=work)
-    git_port = free_port()
-    daemon = subprocess.Popen(
-        ["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={bare.parent}",
-         "--listen=127.0.0.1", f"--port={git_port}", str(bare.parent)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    forge = GitServer(tmp_path / "forge")
+    forge.root.mkdir()
+    forge.start({"Dockerfile": DOCKERFILE.format(base=test_env.busybox), "index.html": "v1\n"})
     repository = f"{test_env.registry}/dockyard-browser-{unique}"
     image, container, port = f"{repository}:main", f"dockyard-browser-{unique}", free_port()
     serve: subprocess.Popen[bytes] | None = None
     try:
-        docker_client.images.build(path=str(work), tag=image, rm=True)
+        docker_client.images.build(path=str(forge.work), tag=image, rm=True)
         for line in docker_client.api.push(image, stream=True, decode=True):
             assert "error" not in line, line
         docker_client.containers.run(
@@ -156,7 +108,7 @@ def lab(tmp_path: Path, test_env: TestEnv, docker_client: docker.DockerClient) -
             "listen": f"127.0.0.1:{listen}",
             "state_dir": str(tmp_path / "state"),
             "apps": {"web": {
-                "repo": f"git://127.0.0.1:{git_port}/app.git",
+                "repo": forge.url,
                 "image": repository,
                 "webhook": {"provider": "github", "secret_file": "hook.secret"},
                 "deploy": [{"container": container}],
@@ -174,8 +126,7 @@ def lab(tmp_path: Path, test_env: TestEnv, docker_client: docker.DockerClient) -
             stdout=log, stderr=log, env=dict(os.environ),
         )  # fmt: skip
         lab = Lab(
-            work=work,
-            forge_url=f"git://127.0.0.1:{git_port}/app.git",
+            forge=forge,
             image=image,
             container=container,
             port=port,
@@ -194,8 +145,7 @@ def lab(tmp_path: Path, test_env: TestEnv, docker_client: docker.DockerClient) -
                 serve.wait(timeout=30)
             if serve.poll() is None:
                 serve.kill()
-        daemon.terminate()
-        daemon.wait(timeout=10)
+        forge.stop()
         for found in docker_client.containers.list(all=True, filters={"name": container}):
             with contextlib.suppress(docker.errors.APIError):
                 found.remove(force=True)

@@ -5,14 +5,9 @@ push builds, pushes and puts the new image on the app's container."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
 import os
 import secrets
-import socket
-import subprocess
-import uuid
 from pathlib import Path
 
 import docker
@@ -20,6 +15,7 @@ import docker.errors
 import httpx
 
 from tests.conftest import EngineUnderTest, TestEnv, wait_until
+from tests.forge import GitServer, free_port, send_github_push
 from tests.integration.selfimage.conftest import SelfImage
 
 SOCKET_IN_CONTAINER = "/var/run/docker.sock"
@@ -30,17 +26,6 @@ USER 10001
 ENV PORT=8080
 CMD ["sh", "-c", "exec httpd -f -p 127.0.0.1:$PORT -h /www"]
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
 
 
 def _served(port: int) -> str:
@@ -58,25 +43,10 @@ def test_serve_in_its_own_image_deploys_a_push(
     unique: str,
     tmp_path: Path,
 ) -> None:
-    bare, work = tmp_path / "repos" / "app.git", tmp_path / "work"
-    bare.parent.mkdir()
-    _git("init", "-q", "--bare", "-b", "main", str(bare), cwd=tmp_path)
-    work.mkdir()
-    _git("init", "-q", "-b", "main", cwd=work)
-    _git("config", "user.email", "test@example.com", cwd=work)
-    _git("config", "user.name", "test", cwd=work)
-    (work / "Dockerfile").write_text(DOCKERFILE.format(base=test_env.busybox))
-    (work / "index.html").write_text("v1\n")
-    _git("add", "-A", cwd=work)
-    _git("commit", "-qm", "v1", cwd=work)
-    _git("remote", "add", "origin", str(bare), cwd=work)
-    _git("push", "-q", "origin", "main", cwd=work)
-    git_port, app_port, listen = _free_port(), _free_port(), _free_port()
-    daemon = subprocess.Popen(
-        ["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={bare.parent}",
-         "--listen=127.0.0.1", f"--port={git_port}", str(bare.parent)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    forge = GitServer(tmp_path / "forge")
+    forge.root.mkdir()
+    forge.start({"Dockerfile": DOCKERFILE.format(base=test_env.busybox), "index.html": "v1\n"})
+    app_port, listen = free_port(), free_port()
     repository = f"{test_env.registry}/dockyard-self-serve-{unique}"
     app, server = f"dockyard-self-serve-app-{unique}", f"dockyard-self-serve-{unique}"
     volume = f"dockyard-self-serve-{unique}"
@@ -89,7 +59,7 @@ def test_serve_in_its_own_image_deploys_a_push(
             "listen": f"127.0.0.1:{listen}",
             "state_dir": "/var/lib/dockyard/serve",
             "apps": {"web": {
-                "repo": f"git://127.0.0.1:{git_port}/app.git",
+                "repo": forge.url,
                 "image": repository,
                 "webhook": {"provider": "github", "secret_file": "hook.secret"},
                 "deploy": [{"container": app}],
@@ -100,7 +70,7 @@ def test_serve_in_its_own_image_deploys_a_push(
     for path in (conf, *conf.iterdir()):
         os.chown(path, 10001, 10001)
     try:
-        docker_client.images.build(path=str(work), tag=f"{repository}:main", rm=True)
+        docker_client.images.build(path=str(forge.work), tag=f"{repository}:main", rm=True)
         for line in docker_client.api.push(f"{repository}:main", stream=True, decode=True):
             assert "error" not in line, line
         docker_client.containers.run(
@@ -129,20 +99,9 @@ def test_serve_in_its_own_image_deploys_a_push(
                 return False
 
         wait_until(healthy, timeout=60, what="serve answering in its container")
-        (work / "index.html").write_text("v2\n")
-        _git("commit", "-qam", "v2", cwd=work)
-        _git("push", "-q", "origin", "main", cwd=work)
-        commit = _git("rev-parse", "HEAD", cwd=work)
-        raw = json.dumps({"ref": "refs/heads/main", "after": commit, "commits": []}).encode()
-        answer = httpx.post(
-            f"http://127.0.0.1:{listen}/hooks/web",
-            content=raw,
-            headers={
-                "X-GitHub-Event": "push",
-                "X-GitHub-Delivery": str(uuid.uuid4()),
-                "X-Hub-Signature-256": "sha256="
-                + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest(),
-            },
+        commit = forge.commit({"index.html": "v2\n"}, message="v2")
+        answer = send_github_push(
+            f"http://127.0.0.1:{listen}/hooks/web", secret=secret, commit=commit
         )
         assert answer.status_code == 202, answer.text
 
@@ -153,8 +112,7 @@ def test_serve_in_its_own_image_deploys_a_push(
         logs = docker_client.containers.get(server).logs().decode()
         assert secret not in logs
     finally:
-        daemon.terminate()
-        daemon.wait(timeout=10)
+        forge.stop()
         for name in (server, app):
             with contextlib.suppress(docker.errors.NotFound):
                 docker_client.containers.get(name).remove(force=True)
