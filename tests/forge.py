@@ -54,7 +54,7 @@ class GitServer:
         self.work.mkdir()
         git("init", "-q", "-b", "main", cwd=self.work)
         git("config", "user.email", "test@example.com", cwd=self.work)
-        git("config", "user.name", "test", cwd=self.work)
+        git("config", "user.name", "Ada Forge", cwd=self.work)
         git("remote", "add", "origin", str(self.bare), cwd=self.work)
         self.daemon = subprocess.Popen(
             ["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={self.bare.parent}",

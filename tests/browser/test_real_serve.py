@@ -202,6 +202,9 @@ def test_a_push_streams_its_log_goes_live_and_rolls_back_with_the_button(
         page.screenshot(path=str(ARTIFACTS / "real-build.png"), full_page=True)
         first = _deployed(lab, "v2", v2)
         expect(overview.locator("#app-web")).to_contain_text(first["digest"][:19], timeout=WAIT_MS)
+        # the commit's subject and author, as git has them, beside its digest
+        expect(overview.locator("#app-web")).to_contain_text("serve v2")
+        expect(overview.locator("#app-web")).to_contain_text("Ada Forge")
         assert overview.evaluate("window.__kept") == "same page"  # updated live, no reload
 
         v3 = lab.commit("v3")

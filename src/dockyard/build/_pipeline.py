@@ -105,6 +105,8 @@ class BuildOutcome:
     skipped: bool
     image_id: str | None = None
     dockerfile: str | None = None  # the Dockerfile's text, when this run read it (not on a skip)
+    subject: str = ""  # the commit's subject line and author, when this run cloned it
+    author: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -253,6 +255,8 @@ def run_build(
         skipped=False,
         image_id=image_id,
         dockerfile=plan.dockerfile_text,
+        subject=source.info.subject,
+        author=source.info.author,
     )
 
 

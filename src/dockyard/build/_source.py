@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dockyard.errors import SourceError
@@ -47,6 +47,10 @@ class SourceInfo:
     tags: tuple[str, ...] = ()  # git tags pointing at the commit; the requested tag first
     default_branch: str | None = None
     dirty: bool = False  # a local work tree with uncommitted changes (built as they are)
+    # The commit's subject line and author name, as git has them (from the repository: text
+    # anyone who can push wrote; shown escaped). Empty when only `git ls-remote` was asked.
+    subject: str = ""
+    author: str = ""
 
     @property
     def is_default_branch(self) -> bool:
@@ -164,6 +168,7 @@ def _work_tree(path: Path) -> Source:
     tags_out = _git_maybe(["tag", "--points-at", "HEAD", "--sort=-v:refname"], cwd=path)
     tags = tuple(line for line in (tags_out or "").splitlines() if line)
     status = _git_maybe(["status", "--porcelain", "--untracked-files=normal"], cwd=path)
+    author, subject = _commit_line(path)
     info = SourceInfo(
         url=redact(str(path.resolve())),
         revision=revision,
@@ -171,8 +176,17 @@ def _work_tree(path: Path) -> Source:
         tags=tags,
         default_branch=default,
         dirty=bool(status),
+        subject=subject,
+        author=author,
     )
     return Source(path=Path(top), info=info)
+
+
+def _commit_line(tree: Path) -> tuple[str, str]:
+    """(author name, subject) of HEAD; empty when git cannot say."""
+    line = _git_maybe(["log", "-1", "--format=%an%x00%s"], cwd=tree) or ""
+    author, _, subject = line.partition("\0")
+    return author.strip(), subject.strip()
 
 
 def _clone(url: str, *, ref: str | None, workdir: Path) -> Source:
@@ -191,9 +205,9 @@ def _clone(url: str, *, ref: str | None, workdir: Path) -> Source:
     revision = _git(["rev-parse", "HEAD"], cwd=tree, fail="checkout failed")
     if ref is not None and _HEX.match(ref) and not revision.startswith(ref.lower()):
         raise SourceError(f"unknown ref {ref!r} in {shown}")
-    return Source(
-        path=tree, info=_info(url, revision=revision, branch=branch, tag=tag, remote=remote)
-    )
+    info = _info(url, revision=revision, branch=branch, tag=tag, remote=remote)
+    author, subject = _commit_line(tree)
+    return Source(path=tree, info=replace(info, subject=subject, author=author))
 
 
 def _info(

@@ -18,8 +18,15 @@ from dockyard.serve._store import (
     DeploymentStatus,
     Store,
 )
+from dockyard.serve.dashboard import CommitInfo
 
-__all__ = ["ServeActions", "build_delivery", "choose_rollback", "rollback_delivery"]
+__all__ = [
+    "ServeActions",
+    "StoreCommits",
+    "build_delivery",
+    "choose_rollback",
+    "rollback_delivery",
+]
 
 
 def build_delivery(app: str, *, now: float) -> Delivery:
@@ -98,3 +105,18 @@ def _said(accepted: Accept, queued: str) -> str:
     if accepted.outcome is AcceptOutcome.DUPLICATE:
         return "already asked for"
     return queued
+
+
+class StoreCommits:
+    """The dashboard's :class:`~dockyard.serve.dashboard.CommitLookup` over the store: what git
+    said of each commit an app built (subject and author; text anyone who can push wrote)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def commit(self, app: str, sha: str) -> CommitInfo | None:
+        facts = self.store.commit_facts(app, sha)
+        if facts is None:
+            return None
+        subject, author = facts
+        return CommitInfo(sha=sha, message=subject, author=author)

@@ -207,8 +207,18 @@ class StoreSink:
     def log(self, line: str) -> None:
         self.store.add_log(self.build_id, redact(line))
 
-    def built(self, *, digest: str, size_bytes: int, findings: list[dict[str, object]]) -> None:
+    def built(
+        self,
+        *,
+        digest: str,
+        size_bytes: int,
+        findings: list[dict[str, object]],
+        subject: str = "",
+        author: str = "",
+    ) -> None:
         self.store.set_built(self.build_id, digest=digest, size_bytes=size_bytes, findings=findings)
+        if self.commit and (subject or author):
+            self.store.record_commit(self.app, self.commit, subject=subject, author=author)
 
     def deployed(
         self,

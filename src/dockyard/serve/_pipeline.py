@@ -84,7 +84,15 @@ class Sink(Protocol):
 
     def log(self, line: str) -> None: ...
 
-    def built(self, *, digest: str, size_bytes: int, findings: list[dict[str, object]]) -> None: ...
+    def built(
+        self,
+        *,
+        digest: str,
+        size_bytes: int,
+        findings: list[dict[str, object]],
+        subject: str = "",
+        author: str = "",
+    ) -> None: ...
 
     def deployed(
         self, *, digest: str, targets: list[dict[str, object]], status: str, reason: str | None
@@ -245,7 +253,13 @@ class _Run:
         findings = self._gate(outcome)
         self.sink.stage(Stage.PUSHING)
         digest, size = self.builder.push(repository=repository, tags=outcome.tags, say=self.say)
-        self.sink.built(digest=digest, size_bytes=size, findings=findings)
+        self.sink.built(
+            digest=digest,
+            size_bytes=size,
+            findings=findings,
+            subject=outcome.subject,
+            author=outcome.author,
+        )
         targets = self._targets()
         if not targets:
             self.sink.stage(Stage.LIVE, reason="no deploy targets: built and pushed only")

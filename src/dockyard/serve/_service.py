@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING
 from dockyard.errors import ConfigError, DockyardError, UsageError
 from dockyard.registry import RegistryClient, parse_reference
 from dockyard.secrets import redact
-from dockyard.serve._actions import ServeActions
+from dockyard.serve._actions import ServeActions, StoreCommits
 from dockyard.serve._api import ServeState, make_app
 from dockyard.serve._config import App, ServeConfig, load_config
 from dockyard.serve._inbox import Inbox, StoreSink
@@ -252,6 +252,7 @@ def _serve(
         config=config,
         actions=ServeActions(store=store, inbox=inbox),
         secure_cookies=config.secure_cookies,
+        commits=StoreCommits(store),
     )
     server = uvicorn.Server(
         uvicorn.Config(

@@ -211,6 +211,16 @@ tokens = sa.Table(
 )
 
 
+commits = sa.Table(
+    "commits",
+    _meta,
+    sa.Column("app", sa.String(200), primary_key=True),
+    sa.Column("sha", sa.String(80), primary_key=True),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+)
+
+
 def _migration_1(conn: Connection) -> None:
     """The first schema: every table above."""
     _meta.create_all(
@@ -219,8 +229,13 @@ def _migration_1(conn: Connection) -> None:
     )
 
 
+def _migration_2(conn: Connection) -> None:
+    """Commit subjects and authors, as git has them, for the pages."""
+    _meta.create_all(conn, tables=[commits])
+
+
 # Ordered; the version of a schema is the number of migrations applied. Append, never edit.
-MIGRATIONS: Sequence[Callable[[Connection], None]] = (_migration_1,)
+MIGRATIONS: Sequence[Callable[[Connection], None]] = (_migration_1, _migration_2)
 
 
 def _where(url: str) -> str:
@@ -499,6 +514,30 @@ class Store:
         return None if row is None else _deployment(row._mapping)
 
     # -- tokens ------------------------------------------------------------------------------
+
+    def record_commit(self, app: str, sha: str, *, subject: str, author: str) -> None:
+        """What git says of a commit an app built (kept once: a commit does not change)."""
+        try:
+            with self._tx() as conn:
+                if conn.execute(
+                    sa.select(commits.c.sha).where(commits.c.app == app, commits.c.sha == sha)
+                ).first():
+                    return
+                conn.execute(
+                    commits.insert().values(app=app, sha=sha, subject=subject, author=author)
+                )
+        except IntegrityError:
+            return  # another thread recorded it in between
+
+    def commit_facts(self, app: str, sha: str) -> tuple[str, str] | None:
+        """(subject, author) of a commit the app built, or None when none was recorded."""
+        with self._tx() as conn:
+            row = conn.execute(
+                sa.select(commits.c.subject, commits.c.author).where(
+                    commits.c.app == app, commits.c.sha == sha
+                )
+            ).first()
+        return None if row is None else (str(row[0]), str(row[1]))
 
     def add_token(self, *, name: str, scope: Scope, sha256: str, now: float) -> bool:
         """False when a token of that name exists."""

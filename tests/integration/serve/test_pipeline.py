@@ -51,7 +51,15 @@ class RecordingSink:
     def log(self, line: str) -> None:
         self.lines.append(line)
 
-    def built(self, *, digest: str, size_bytes: int, findings: list[dict[str, object]]) -> None:
+    def built(
+        self,
+        *,
+        digest: str,
+        size_bytes: int,
+        findings: list[dict[str, object]],
+        subject: str = "",
+        author: str = "",
+    ) -> None:
         self.builds.append({"digest": digest, "size_bytes": size_bytes, "findings": findings})
 
     def deployed(

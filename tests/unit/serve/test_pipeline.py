@@ -43,7 +43,15 @@ class FakeSink:
     def log(self, line: str) -> None:
         self.events.append(("log", line))
 
-    def built(self, *, digest: str, size_bytes: int, findings: list[dict[str, object]]) -> None:
+    def built(
+        self,
+        *,
+        digest: str,
+        size_bytes: int,
+        findings: list[dict[str, object]],
+        subject: str = "",
+        author: str = "",
+    ) -> None:
         self.events.append(("built", (digest, size_bytes, findings)))
 
     def deployed(

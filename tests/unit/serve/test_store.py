@@ -191,3 +191,25 @@ def test_an_unusable_sqlite_path_is_one_clear_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(StoreError, match="cannot create"):
         Store.open(f"sqlite:///{blocker / 'state' / 'serve.db'}")
+
+
+def test_a_commit_s_subject_and_author_are_kept_once(store: Store) -> None:
+    assert store.commit_facts("web", "a" * 40) is None
+    store.record_commit("web", "a" * 40, subject='<script>x</script> "fix"', author="Eve")
+    store.record_commit("web", "a" * 40, subject="rewritten", author="Mallory")
+    assert store.commit_facts("web", "a" * 40) == ('<script>x</script> "fix"', "Eve")
+    assert store.commit_facts("api", "a" * 40) is None  # per app
+
+
+def test_a_database_of_the_first_schema_is_migrated(store: Store, store_url: str) -> None:
+    engine = sa.create_engine(store_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE commits"))
+        conn.execute(sa.text("UPDATE schema_version SET version = 1"))
+    engine.dispose()
+    store.close()
+    again = Store.open(store_url)
+    assert again.schema_version() == len(MIGRATIONS) == 2
+    again.record_commit("web", "b" * 40, subject="after the upgrade", author="Ann")
+    assert again.commit_facts("web", "b" * 40) == ("after the upgrade", "Ann")
+    again.close()
