@@ -24,6 +24,9 @@ def test_secrets_from_a_file_and_a_variable_reach_the_run_only(
         {
             "Dockerfile": (
                 f"FROM {test_env.busybox}\n"
+                # BuildKit's cache key of a RUN leaves secrets out: without a line of this run's
+                # own, an earlier run's layer (with its secrets' hashes) would be reused
+                f"ENV RUN_ID={secrets.token_hex(8)}\n"
                 "RUN --mount=type=secret,id=token --mount=type=secret,id=conf "
                 "sha256sum /run/secrets/token /run/secrets/conf > /hashes\n"
                 'CMD ["cat", "/hashes"]\n'
