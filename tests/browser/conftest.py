@@ -98,7 +98,9 @@ def dashboard(tmp_path: Path) -> Iterator[DashboardServer]:
         store.close()
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in this thread while it is
+# open; closed when the browser tests end, it leaves none behind for the asyncio tests after.
+@pytest.fixture(scope="package")
 def playwright_session() -> Iterator[Playwright]:
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: scripts/provision installs Debian's chromium")
@@ -106,7 +108,7 @@ def playwright_session() -> Iterator[Playwright]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_session: Playwright) -> Iterator[Browser]:
     launched = playwright_session.chromium.launch(
         executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -29,7 +29,7 @@ def _config(tmp_path: Path, text: str) -> Path:
 APP = "apps:\n  web:\n    repo: file:///srv/web.git\n    image: 127.0.0.1:5000/web\n"
 
 
-def test_a_wrong_config_is_exit_2_with_one_line_per_key(
+def test_an_invalid_config_is_exit_2_with_one_line_per_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _config(tmp_path, APP + "    webhook: {provider: svn, secret_env: X}\n    pol: 1m\n")
