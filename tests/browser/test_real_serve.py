@@ -199,12 +199,19 @@ def test_a_push_streams_its_log_goes_live_and_rolls_back_with_the_button(
         page.goto(f"{lab.url}/ui/builds/{build['id']}")
         expect(page.locator("body")).to_have_attribute("data-log-ended", "live", timeout=WAIT_MS)
         expect(page.locator("#log")).to_contain_text("gate passed", timeout=WAIT_MS)
-        page.screenshot(path=str(ARTIFACTS / "real-build.png"), full_page=True)
         first = _deployed(lab, "v2", v2)
+        page.reload()  # the finished build's page: its image's layers, as inspect counts them
+        layers = page.locator("table.layers")
+        expect(layers).to_contain_text("COPY index.html /www/index.html")
+        expect(page.locator("main")).to_contain_text("wasted (efficiency")
+        page.screenshot(path=str(ARTIFACTS / "real-build.png"), full_page=True)
         expect(overview.locator("#app-web")).to_contain_text(first["digest"][:19], timeout=WAIT_MS)
         # the commit's subject and author, as git has them, beside its digest
         expect(overview.locator("#app-web")).to_contain_text("serve v2")
         expect(overview.locator("#app-web")).to_contain_text("Ada Forge")
+        # the container's live health, sampled while the overview is open
+        expect(overview.locator("#app-web .health")).to_contain_text("running", timeout=WAIT_MS)
+        expect(overview.locator("#app-web .health")).to_contain_text(lab.container)
         assert overview.evaluate("window.__kept") == "same page"  # updated live, no reload
 
         v3 = lab.commit("v3")
@@ -224,5 +231,8 @@ def test_a_push_streams_its_log_goes_live_and_rolls_back_with_the_button(
         digests = lab.client.api.inspect_image(running["Image"])["RepoDigests"]
         assert any(d.endswith("@" + earlier["digest"]) for d in digests)
         overview.screenshot(path=str(ARTIFACTS / "real-overview.png"), full_page=True)
+        lab.client.containers.get(lab.container).stop(timeout=5)
+        expect(overview.locator("#app-web .health")).to_contain_text("stopped", timeout=WAIT_MS)
+        assert overview.evaluate("window.__kept") == "same page"
     finally:
         context.close()

@@ -20,7 +20,6 @@ from dockyard.registry import (
     Manifest,
     RegistryClient,
     parse_reference,
-    to_docker_auth_config,
 )
 
 __all__ = ["BuildRegistry", "open_registry"]
@@ -41,8 +40,7 @@ class BuildRegistry:
         self._client.check_access(parse_reference(repository), actions=("pull", "push"))
 
     def auth_config(self, repository: str) -> dict[str, str] | None:
-        creds = self._credentials.for_registry(parse_reference(repository).registry)
-        return to_docker_auth_config(creds) if creds else None
+        return self._credentials.engine_auth(repository)
 
     def digests(self, references: Sequence[str]) -> dict[str, str | None]:
         """What each reference serves now (None: absent); the HEADs go out in parallel."""

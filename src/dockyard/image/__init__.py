@@ -24,7 +24,13 @@ from dockyard.image._cache import LayerCache, default_cache_dir
 from dockyard.image._compare import compare_reports
 from dockyard.image._diveci import DEFAULT_RULES, RuleResult, evaluate, load_rules, parse_bytes
 from dockyard.image._history import align_dockerfile, align_history, instruction_keyword
-from dockyard.image._inspect import check_ci, image_report
+from dockyard.image._inspect import (
+    LayerLine,
+    LayerSummary,
+    check_ci,
+    image_report,
+    layer_summary,
+)
 from dockyard.image._model import Entry, EntryKind, HistoryEntry, ImageData, LayerFiles
 from dockyard.image._report import build_report, count_base_layers
 from dockyard.image._sources import (
@@ -65,6 +71,8 @@ __all__ = [
     "LayerCache",
     "LayerChange",
     "LayerFiles",
+    "LayerLine",
+    "LayerSummary",
     "RemovedFile",
     "RuleResult",
     "align_dockerfile",
@@ -83,6 +91,7 @@ __all__ = [
     "guess_source",
     "image_report",
     "instruction_keyword",
+    "layer_summary",
     "load_from_archive",
     "load_from_engine",
     "load_image",

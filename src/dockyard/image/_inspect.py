@@ -8,6 +8,7 @@ readers (:func:`load_image`), the analysis (:func:`analyse`) and the report
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,14 @@ from dockyard.image._cache import LayerCache, default_cache_dir
 from dockyard.image._diveci import RuleResult, evaluate, load_rules
 from dockyard.image._model import ImageData
 from dockyard.image._report import build_report
-from dockyard.image._sources import engine_diff_ids, guess_base_image, load_image
+from dockyard.image._sources import (
+    engine_diff_ids,
+    guess_base_image,
+    load_from_engine,
+    load_image,
+)
 
-__all__ = ["check_ci", "image_report"]
+__all__ = ["LayerLine", "LayerSummary", "check_ci", "image_report", "layer_summary"]
 
 Instructions = Sequence[tuple[str, int, str]]  # (keyword, line, raw) of the final stage
 
@@ -56,6 +62,87 @@ def image_report(
     instructions = list(dockerfile) if dockerfile is not None else None
     report = build_report(data, analysis, base=base, dockerfile=instructions)
     return report, analysis.final_files
+
+
+@dataclass(frozen=True)
+class LayerLine:
+    """One row of ``dockyard inspect``'s layer table."""
+
+    command: str  # the history's created_by
+    size_bytes: int
+    empty: bool  # made no layer (ENV, CMD, ...)
+    base: bool  # belongs to the base image
+
+
+@dataclass(frozen=True)
+class LayerSummary:
+    """An image's layers and waste, as ``dockyard inspect`` counts them, small enough to keep."""
+
+    layers: tuple[LayerLine, ...]
+    size_bytes: int
+    efficiency: float
+    wasted_bytes: int
+    base_image: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "size_bytes": self.size_bytes,
+            "efficiency": self.efficiency,
+            "wasted_bytes": self.wasted_bytes,
+            "base_image": self.base_image,
+            "layers": [
+                {
+                    "command": line.command,
+                    "size_bytes": line.size_bytes,
+                    "empty": line.empty,
+                    "base": line.base,
+                }
+                for line in self.layers
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LayerSummary:
+        return cls(
+            layers=tuple(
+                LayerLine(
+                    command=str(row.get("command", "")),
+                    size_bytes=int(row.get("size_bytes", 0)),
+                    empty=bool(row.get("empty", False)),
+                    base=bool(row.get("base", False)),
+                )
+                for row in data.get("layers", [])
+            ),
+            size_bytes=int(data.get("size_bytes", 0)),
+            efficiency=float(data.get("efficiency", 1.0)),
+            wasted_bytes=int(data.get("wasted_bytes", 0)),
+            base_image=data.get("base_image"),
+        )
+
+
+def layer_summary(engine: Engine, *, ref: str) -> LayerSummary:
+    """``dockyard inspect``'s layer table and waste for ``ref`` in the engine (its base found
+    by the OCI base-name label, as ``inspect`` does without ``--base``)."""
+    data = load_from_engine(engine, ref=ref, cache=LayerCache(None))
+    analysis = analyse(data.layers)
+    data.layers = []
+    report = build_report(data, analysis, base=_base(engine, data, None))
+    base = report["base_image"]
+    return LayerSummary(
+        layers=tuple(
+            LayerLine(
+                command=str(row["created_by"]),
+                size_bytes=int(row["size_bytes"]),
+                empty=bool(row["empty"]),
+                base=bool(row.get("base", False)),
+            )
+            for row in report["layers"]
+        ),
+        size_bytes=int(report["size_bytes"]),
+        efficiency=float(report["efficiency"]),
+        wasted_bytes=int(report["wasted_bytes"]),
+        base_image=str(base["name"]) if base else None,
+    )
 
 
 def check_ci(report: dict[str, Any], config: Path) -> tuple[list[RuleResult], str, bool]:

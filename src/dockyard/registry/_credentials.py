@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from dockyard.errors import ConfigError
-from dockyard.registry._reference import DOCKER_HUB, DOCKER_HUB_API_HOST
+from dockyard.registry._reference import DOCKER_HUB, DOCKER_HUB_API_HOST, parse_reference
 from dockyard.secrets import Secret, redact
 
 __all__ = ["DOCKER_HUB_SERVER", "CredentialStore", "Credentials", "to_docker_auth_config"]
@@ -132,6 +132,12 @@ class CredentialStore:
     @property
     def config_path(self) -> Path | None:
         return self._config_path
+
+    def engine_auth(self, reference: str) -> dict[str, str] | None:
+        """The engine's ``auth_config`` for pulling or pushing ``reference`` (an image reference),
+        or None without credentials for its registry."""
+        creds = self.for_registry(parse_reference(reference).registry)
+        return to_docker_auth_config(creds) if creds else None
 
     def for_registry(self, registry: str) -> Credentials | None:
         """Credentials for ``registry`` (``docker.io``, ``host:port``, or a docker config key)."""

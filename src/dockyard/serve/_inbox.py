@@ -19,7 +19,7 @@ import enum
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -215,8 +215,11 @@ class StoreSink:
         findings: list[dict[str, object]],
         subject: str = "",
         author: str = "",
+        layers: Mapping[str, object] | None = None,
     ) -> None:
         self.store.set_built(self.build_id, digest=digest, size_bytes=size_bytes, findings=findings)
+        if layers is not None:
+            self.store.set_layers(self.build_id, layers)
         if self.commit and (subject or author):
             self.store.record_commit(self.app, self.commit, subject=subject, author=author)
 

@@ -92,6 +92,7 @@ class Sink(Protocol):
         findings: list[dict[str, object]],
         subject: str = "",
         author: str = "",
+        layers: Mapping[str, object] | None = None,
     ) -> None: ...
 
     def deployed(
@@ -251,6 +252,7 @@ class _Run:
         outcome = self._build(commit, repository=repository, deploy_image=deploy_image)
         self.sink.stage(Stage.GATING)
         findings = self._gate(outcome)
+        layers = self._layers(outcome)
         self.sink.stage(Stage.PUSHING)
         digest, size = self.builder.push(repository=repository, tags=outcome.tags, say=self.say)
         self.sink.built(
@@ -259,6 +261,7 @@ class _Run:
             findings=findings,
             subject=outcome.subject,
             author=outcome.author,
+            layers=layers,
         )
         targets = self._targets()
         if not targets:
@@ -334,9 +337,7 @@ class _Run:
         if text is None:  # an unchanged build was found, not made: read the file at the commit
             text = self.builder.dockerfile_at(self.app.repo, revision=outcome.revision, path=path)
         findings = lint_text(text, path=path).findings
-        image: ImageFacts = self.builder.image_facts(
-            outcome.image_id or f"{outcome.image}:{outcome.tags[0]}"
-        )
+        image: ImageFacts = self.builder.image_facts(_built_reference(outcome))
         verdict = judge(self.app.policy, findings, image.user, image.size_bytes)
         for finding in findings:
             self.say(_finding_line(finding))
@@ -344,6 +345,20 @@ class _Run:
             raise _Failed(f"gate: {verdict.reason}; nothing was pushed")
         self.say(f"gate passed ({len(findings)} lint finding(s), user {image.user or 'root'!r})")
         return [_finding_json(f) for f in findings]
+
+    def _layers(self, outcome: BuildOutcome) -> dict[str, object] | None:
+        """The image's layers as ``dockyard inspect`` counts them, for the build page; a
+        failure to read them is a log line, never a failed build."""
+        try:
+            summary = self.builder.image_layers(_built_reference(outcome))
+        except (DockyardError, OSError) as exc:
+            self.say(f"layers not read: {exc}")
+            return None
+        self.say(
+            f"{sum(1 for line in summary.layers if not line.empty)} layers, "
+            f"{summary.wasted_bytes} bytes wasted (efficiency {summary.efficiency:.1%})"
+        )
+        return summary.as_json()
 
     # -- DEPLOYING, WATCHING ------------------------------------------------------------------
 
@@ -433,6 +448,10 @@ class _Run:
 
 
 _DONE = (TargetStatus.UPDATED, TargetStatus.FRESH)
+
+
+def _built_reference(outcome: BuildOutcome) -> str:
+    return outcome.image_id or f"{outcome.image}:{outcome.tags[0]}"
 
 
 def _finding_line(finding: Finding) -> str:

@@ -26,6 +26,7 @@ from dockyard.registry import CredentialStore, RegistryClient
 
 if TYPE_CHECKING:
     from dockyard.engine import Engine
+    from dockyard.image import LayerSummary
 
 __all__ = ["Builder", "EngineBuilder", "ImageFacts"]
 
@@ -48,6 +49,8 @@ class Builder(Protocol):
     def dockerfile_at(self, repo: str, *, revision: str, path: str) -> str: ...
 
     def image_facts(self, reference: str) -> ImageFacts: ...
+
+    def image_layers(self, reference: str) -> LayerSummary: ...
 
     def push(self, *, repository: str, tags: tuple[str, ...], say: Say) -> tuple[str, int]: ...
 
@@ -101,6 +104,11 @@ class EngineBuilder:
         if image is None:
             raise ImageNotFound(f"the built image {reference[:40]} is gone from the engine")
         return ImageFacts(user=image.user, size_bytes=image.size)
+
+    def image_layers(self, reference: str) -> LayerSummary:
+        from dockyard.image import layer_summary
+
+        return layer_summary(self.engine(), ref=reference)
 
     def push(self, *, repository: str, tags: tuple[str, ...], say: Say) -> tuple[str, int]:
         return push_built(

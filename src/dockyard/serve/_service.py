@@ -24,11 +24,12 @@ from types import FrameType
 from typing import IO, TYPE_CHECKING
 
 from dockyard.errors import ConfigError, DockyardError, UsageError
-from dockyard.registry import RegistryClient, parse_reference
+from dockyard.registry import CredentialStore, RegistryClient, parse_reference
 from dockyard.secrets import redact
 from dockyard.serve._actions import ServeActions, StoreCommits
 from dockyard.serve._api import ServeState, make_app
 from dockyard.serve._config import App, ServeConfig, load_config
+from dockyard.serve._health import HealthMonitor
 from dockyard.serve._inbox import Inbox, StoreSink
 from dockyard.serve._pipeline import (
     PipelineContext,
@@ -62,8 +63,9 @@ class _LazyDeployer:
     """The deploy core, connected to the engine on first use (an app without deploy targets
     never needs the engine)."""
 
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, *, credentials: CredentialStore) -> None:
         self._state_dir = state_dir
+        self._credentials = credentials
         self._real: _RealDeployer | None = None
         self._lock = threading.Lock()
 
@@ -74,7 +76,10 @@ class _LazyDeployer:
                 from dockyard.engine import Engine
 
                 self._real = Deployer(
-                    engine=Engine(), settings=DeploySettings(state_dir=self._state_dir)
+                    engine=Engine(),
+                    settings=DeploySettings(state_dir=self._state_dir),
+                    # the nodes and the engine pull with the logins the push used
+                    auth_for=self._credentials.engine_auth,
                 )
             return self._real
 
@@ -230,8 +235,13 @@ def _serve(
 
     work_dir = config.state_dir / "work"
     work_dir.mkdir(parents=True, exist_ok=True)
-    deployer = _LazyDeployer(config.state_dir / "deploy")
-    context = PipelineContext(engine=_engine, work_dir=work_dir, deployer=deployer)
+    # One login lookup for the push, the digest checks and the engine's pulls: the docker
+    # config (DOCKER_CONFIG) and REPO_USER/REPO_PASS, as ``dockyard build`` and ``watch``.
+    credentials = CredentialStore.from_environment(environ=environ)
+    deployer = _LazyDeployer(config.state_dir / "deploy", credentials=credentials)
+    context = PipelineContext(
+        engine=_engine, work_dir=work_dir, deployer=deployer, credentials=credentials
+    )
     notify = AppriseNotifier(config.notify) if config.notify else None
     inbox = Inbox(store, config, PipelineRunner(context), notify=notify)
     _recover_deploys(deployer, config)
@@ -247,12 +257,15 @@ def _serve(
     )
     from dockyard.serve.dashboard import dashboard_routes
 
+    # Samples the targets only while the dashboard's overview is open.
+    health = HealthMonitor(config.apps, deployer)
     pages = dashboard_routes(
         store=store,
         config=config,
         actions=ServeActions(store=store, inbox=inbox),
         secure_cookies=config.secure_cookies,
         commits=StoreCommits(store),
+        health=health,
     )
     server = uvicorn.Server(
         uvicorn.Config(
@@ -266,6 +279,7 @@ def _serve(
     )
     inbox.start()
     poller.start()
+    health.start()
     log.info("dockyard serve: listening on %s, %d apps", config.listen, len(config.apps))
     draining = threading.Event()
 
@@ -281,6 +295,7 @@ def _serve(
     finally:
         draining.set()
         poller.stop()
+        health.stop()
         log.info("dockyard serve: stopping; waiting for running jobs")
         inbox.stop()
         for sig, handler in previous.items():

@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import json
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,6 +221,14 @@ commits = sa.Table(
 )
 
 
+build_layers = sa.Table(
+    "build_layers",
+    _meta,
+    sa.Column("build_id", sa.Integer, primary_key=True),
+    sa.Column("summary", sa.Text, nullable=False),  # dockyard.image.LayerSummary as JSON
+)
+
+
 def _migration_1(conn: Connection) -> None:
     """The first schema: every table above."""
     _meta.create_all(
@@ -234,8 +242,13 @@ def _migration_2(conn: Connection) -> None:
     _meta.create_all(conn, tables=[commits])
 
 
+def _migration_3(conn: Connection) -> None:
+    """Each pushed image's layers and waste, for the build page."""
+    _meta.create_all(conn, tables=[build_layers])
+
+
 # Ordered; the version of a schema is the number of migrations applied. Append, never edit.
-MIGRATIONS: Sequence[Callable[[Connection], None]] = (_migration_1, _migration_2)
+MIGRATIONS: Sequence[Callable[[Connection], None]] = (_migration_1, _migration_2, _migration_3)
 
 
 def _where(url: str) -> str:
@@ -528,6 +541,29 @@ class Store:
                 )
         except IntegrityError:
             return  # another thread recorded it in between
+
+    def set_layers(self, build_id: int, summary: Mapping[str, object]) -> None:
+        """The layers of the image a build pushed (``LayerSummary.as_json()``), kept once."""
+        text = json.dumps(summary)
+        with self._tx() as conn:
+            if conn.execute(
+                sa.select(build_layers.c.build_id).where(build_layers.c.build_id == build_id)
+            ).first():
+                conn.execute(
+                    build_layers.update()
+                    .where(build_layers.c.build_id == build_id)
+                    .values(summary=text)
+                )
+            else:
+                conn.execute(build_layers.insert().values(build_id=build_id, summary=text))
+
+    def layers(self, build_id: int) -> dict[str, object] | None:
+        """What :meth:`set_layers` kept for the build, or None."""
+        with self._tx() as conn:
+            row = conn.execute(
+                sa.select(build_layers.c.summary).where(build_layers.c.build_id == build_id)
+            ).first()
+        return None if row is None else dict(json.loads(row[0]))
 
     def commit_facts(self, app: str, sha: str) -> tuple[str, str] | None:
         """(subject, author) of a commit the app built, or None when none was recorded."""

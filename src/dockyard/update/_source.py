@@ -9,7 +9,6 @@ from dockyard.registry import (
     CredentialStore,
     RegistryClient,
     parse_reference,
-    to_docker_auth_config,
 )
 from dockyard.update._check import RemoteDigest
 
@@ -43,8 +42,7 @@ class RegistryDigestSource:
 
     def pull_auth(self, ref: str) -> Mapping[str, str] | None:
         """The engine's ``auth_config`` for pulling ``ref``, or None without credentials."""
-        credentials = self._store.for_registry(parse_reference(ref).registry)
-        return to_docker_auth_config(credentials) if credentials else None
+        return self._store.engine_auth(ref)
 
     def close(self) -> None:
         self._client.close()

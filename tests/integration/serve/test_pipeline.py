@@ -9,7 +9,7 @@ import contextlib
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -59,8 +59,11 @@ class RecordingSink:
         findings: list[dict[str, object]],
         subject: str = "",
         author: str = "",
+        layers: Mapping[str, object] | None = None,
     ) -> None:
-        self.builds.append({"digest": digest, "size_bytes": size_bytes, "findings": findings})
+        self.builds.append(
+            {"digest": digest, "size_bytes": size_bytes, "findings": findings, "layers": layers}
+        )
 
     def deployed(
         self, *, digest: str, targets: list[dict[str, object]], status: str, reason: str | None
@@ -205,6 +208,14 @@ def test_a_commit_is_built_pushed_and_deployed_to_a_real_container(lab: Lab) -> 
     assert lab.status() == "running"
     built = lab.client.images.get(f"{lab.image}:sha-{second[:7]}")
     assert built.labels["org.opencontainers.image.revision"] == second  # the commit, not the tip
+    # The layers the build page shows: the engine's own history, one row per history entry.
+    layers = sink.builds[0]["layers"]
+    history = built.history()
+    assert len(layers["layers"]) == len(history)
+    made = [row for row in layers["layers"] if not row["empty"]]
+    assert len(made) == len(built.attrs["RootFS"]["Layers"])
+    assert sum(row["size_bytes"] for row in made) == layers["size_bytes"] > 0
+    assert any("sleep" in row["command"] for row in layers["layers"])
 
 
 def test_an_image_that_runs_as_root_fails_the_gate_and_pushes_nothing(lab: Lab) -> None:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -106,13 +106,14 @@ class Server:
     log: Path
     process: subprocess.Popen[bytes] | None = None
     token: str = ""
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        env = dict(os.environ, WEB_SECRET=SECRET)
+        env = dict(os.environ, WEB_SECRET=SECRET, **self.env)
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "dockyard", "-v", "serve", "--config", str(self.config)],
@@ -197,11 +198,18 @@ def server(
 
 
 def _server(
-    tmp_path: Path, forge: Forge, test_env: TestEnv, unique: str, *, extra: str, app_extra: str = ""
+    tmp_path: Path,
+    forge: Forge,
+    test_env: TestEnv,
+    unique: str,
+    *,
+    extra: str,
+    app_extra: str = "",
+    registry: str = "",
 ) -> Iterator[Server]:
     port = free_port()
     config = tmp_path / "serve.yaml"
-    image = f"{test_env.registry}/dockyard-serve-e2e-{unique}"
+    image = f"{registry or test_env.registry}/dockyard-serve-e2e-{unique}"
     config.write_text(
         f"listen: 127.0.0.1:{port}\n"
         f"state_dir: {tmp_path / 'state'}\n" + extra + "apps:\n"
@@ -423,3 +431,70 @@ def test_sigkill_in_the_watch_window_resumes_the_same_build_to_live(
     image = docker_client.images.get(running.attrs["Image"])
     assert after["digest"] in [d.split("@", 1)[1] for d in image.attrs["RepoDigests"]]
     assert running.status == "running"
+
+
+@pytest.fixture
+def private(
+    tmp_path: Path,
+    forge: Forge,
+    test_env: TestEnv,
+    unique: str,
+    docker_client: docker.DockerClient,
+) -> Iterator[tuple[Server, str]]:
+    """An app whose image lives on the registry with basic auth (127.0.0.1:5001), deployed to a
+    container; serve gets the login as REPO_USER/REPO_PASS and an empty docker config."""
+    name = f"dockyard-serve-private-{unique}"
+    repository = f"{test_env.auth_registry}/dockyard-serve-e2e-{unique}"
+    auth = {"username": test_env.auth_user, "password": test_env.auth_password}
+    docker_client.images.get(test_env.busybox).tag(repository, "main")
+    docker_client.images.push(repository, tag="main", auth_config=auth)
+    docker_client.containers.run(f"{repository}:main", ["sleep", "3600"], name=name, detach=True)
+    empty_config = tmp_path / "docker-config"
+    empty_config.mkdir()
+    try:
+        for server in _server(
+            tmp_path,
+            forge,
+            test_env,
+            unique,
+            extra="",
+            app_extra=f"    deploy: [{{container: {name}}}]\n    watch_window: 5s\n",
+            registry=test_env.auth_registry,
+        ):
+            server.env = {
+                "DOCKER_CONFIG": str(empty_config),
+                "REPO_USER": test_env.auth_user,
+                "REPO_PASS": test_env.auth_password,
+            }
+            yield server, name
+    finally:
+        for container in docker_client.containers.list(all=True, filters={"name": name}):
+            with contextlib.suppress(docker.errors.APIError):
+                container.remove(force=True)
+        _remove_images(docker_client, repository)
+
+
+def test_an_app_on_a_private_registry_is_pushed_and_deployed_with_the_login_from_the_environment(
+    private: tuple[Server, str],
+    forge: Forge,
+    test_env: TestEnv,
+    docker_client: docker.DockerClient,
+) -> None:
+    server, container = private
+    commit = forge.commit("private", _dockerfile(test_env, "private"))
+    server.start()
+    assert server.hook(_push(commit), delivery="e2e-private").status_code == 202
+    (build,) = _wait("the build to finish", lambda: _final_builds(server))
+    log = httpx.get(
+        f"{server.base}/api/v1/builds/{build['id']}/log",
+        headers={"Authorization": f"Bearer {server.token}"},
+    ).text
+    assert (build["status"], build["commit"]) == ("live", commit), log
+    (deployment,) = server.get("/api/v1/apps/web/deployments")
+    assert (deployment["status"], deployment["digest"]) == ("live", build["digest"])
+    running = docker_client.containers.get(container)
+    image = docker_client.images.get(running.attrs["Image"])
+    assert build["digest"] in [d.split("@", 1)[1] for d in image.attrs["RepoDigests"]]
+    assert running.status == "running"
+    assert server.stop() == 0
+    assert test_env.auth_password not in log + server.log.read_text()

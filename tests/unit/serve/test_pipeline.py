@@ -3,7 +3,7 @@ reports, where each failure stops, and the watch window's rollback."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +13,8 @@ import pytest
 
 from dockyard.build import BuildOptions, BuildOutcome
 from dockyard.deploy import DeployResult, Health, Target, TargetResult, TargetStatus
-from dockyard.errors import BuildError, EngineError, RegistryError
+from dockyard.errors import BuildError, EngineError, ImageNotFound, RegistryError
+from dockyard.image import LayerLine, LayerSummary
 from dockyard.serve import App, BuildSecret, Policy
 from dockyard.serve._pipeline import (
     ImageFacts,
@@ -51,8 +52,10 @@ class FakeSink:
         findings: list[dict[str, object]],
         subject: str = "",
         author: str = "",
+        layers: Mapping[str, object] | None = None,
     ) -> None:
         self.events.append(("built", (digest, size_bytes, findings)))
+        self.events.append(("layers", layers))
 
     def deployed(
         self, *, digest: str, targets: list[dict[str, object]], status: str, reason: str | None
@@ -118,6 +121,19 @@ class FakeBuilder:
     def image_facts(self, reference: str) -> ImageFacts:
         self._step("inspect")
         return ImageFacts(user=self.user, size_bytes=self.size)
+
+    def image_layers(self, reference: str) -> LayerSummary:
+        self._step("layers")
+        return LayerSummary(
+            layers=(
+                LayerLine("/bin/sh -c #(nop) ADD file:1 in /", 1_900_000, empty=False, base=True),
+                LayerLine("USER 1000", 0, empty=True, base=False),
+            ),
+            size_bytes=1_900_000,
+            efficiency=1.0,
+            wasted_bytes=0,
+            base_image="local/busybox:1",
+        )
 
     def push(self, *, repository: str, tags: tuple[str, ...], say: Any) -> tuple[str, int]:
         self._step("push")
@@ -217,8 +233,12 @@ def test_a_good_commit_goes_live_through_every_stage(tmp_path: Path, clock: Fake
     assert final is Stage.LIVE
     assert sink.stages == [Stage.BUILDING, Stage.GATING, Stage.PUSHING, Stage.DEPLOYING,
                            Stage.WATCHING, Stage.LIVE]  # fmt: skip
-    assert builder.calls == ["access", "build", "inspect", "push"]
+    assert builder.calls == ["access", "build", "inspect", "layers", "push"]
     assert sink.of("built") == [(NEW, 1234, [])]
+    ((layers,),) = [sink.of("layers")]
+    assert layers["base_image"] == "local/busybox:1"
+    assert [row["command"] for row in layers["layers"]][1] == "USER 1000"
+    assert "1 layers, 0 bytes wasted (efficiency 100.0%)" in sink.logs
     ((digest, status, reason, targets),) = sink.of("deployed")
     assert (digest, status, reason) == (NEW, "live", None)
     assert targets[0]["status"] == "updated"
@@ -278,6 +298,18 @@ def test_a_failure_at_each_stage_ends_in_failed_with_its_line(
     assert deployer.deploys == []
     assert sink.of("deployed") == []
     assert builder.closed
+
+
+def test_layers_that_cannot_be_read_are_a_log_line_and_the_build_goes_on(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    sink = FakeSink()
+    builder = FakeBuilder(fail={"layers": ImageNotFound("no image sha256:bbbb in the engine")})
+    final = run_pipeline(app(), commit=COMMIT, sink=sink,
+                         context=context(tmp_path, builder, FakeDeployer(), clock))  # fmt: skip
+    assert final is Stage.LIVE
+    assert sink.of("layers") == [None]
+    assert "layers not read: no image sha256:bbbb in the engine" in sink.logs
 
 
 def test_a_build_failure_shows_the_tail_of_its_log(tmp_path: Path, clock: FakeClock) -> None:
@@ -351,7 +383,7 @@ def test_an_unchanged_build_reads_the_dockerfile_at_the_commit(
     final = run_pipeline(app(), commit=COMMIT, sink=FakeSink(),
                          context=context(tmp_path, builder, FakeDeployer(), clock))  # fmt: skip
     assert final is Stage.LIVE
-    assert builder.calls == ["access", "build", "dockerfile_at", "inspect", "push"]
+    assert builder.calls == ["access", "build", "dockerfile_at", "inspect", "layers", "push"]
 
 
 def test_build_secrets_are_read_and_handed_to_the_build_as_secrets(

@@ -205,11 +205,26 @@ def test_a_database_of_the_first_schema_is_migrated(store: Store, store_url: str
     engine = sa.create_engine(store_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE commits"))
+        conn.execute(sa.text("DROP TABLE build_layers"))
         conn.execute(sa.text("UPDATE schema_version SET version = 1"))
     engine.dispose()
     store.close()
     again = Store.open(store_url)
-    assert again.schema_version() == len(MIGRATIONS) == 2
+    assert again.schema_version() == len(MIGRATIONS) == 3
     again.record_commit("web", "b" * 40, subject="after the upgrade", author="Ann")
     assert again.commit_facts("web", "b" * 40) == ("after the upgrade", "Ann")
+    again.set_layers(7, {"layers": [], "size_bytes": 0})
+    assert again.layers(7) == {"layers": [], "size_bytes": 0}
     again.close()
+
+
+def test_a_builds_layers_are_kept_once_and_read_back(store: Store) -> None:
+    build_id = store.add_build(
+        app="web", commit="c" * 40, trigger="push", delivery_id=None, now=1.0
+    )
+    assert store.layers(build_id) is None
+    first = {"layers": [{"command": "RUN make", "size_bytes": 10}], "size_bytes": 10}
+    store.set_layers(build_id, first)
+    second = {**first, "size_bytes": 11}
+    store.set_layers(build_id, second)  # a resumed build records again: the newest stands
+    assert store.layers(build_id) == second

@@ -8,7 +8,12 @@ static files under ``/ui/static``); what the pages ask of the rest of the server
 
 from __future__ import annotations
 
-from dockyard.serve.dashboard._actions import CommitInfo, CommitLookup, DashboardActions
+from dockyard.serve.dashboard._actions import (
+    CommitInfo,
+    CommitLookup,
+    DashboardActions,
+    HealthLookup,
+)
 from dockyard.serve.dashboard._chart import SizePoint, size_chart
 from dockyard.serve.dashboard._routes import CSP, SESSION_COOKIE, dashboard_routes
 from dockyard.serve.dashboard._session import Signer, token_sha256
@@ -19,6 +24,7 @@ __all__ = [
     "CommitInfo",
     "CommitLookup",
     "DashboardActions",
+    "HealthLookup",
     "Signer",
     "SizePoint",
     "dashboard_routes",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-__all__ = ["CommitInfo", "CommitLookup", "DashboardActions"]
+if TYPE_CHECKING:
+    from dockyard.serve._health import AppHealth
+
+__all__ = ["CommitInfo", "CommitLookup", "DashboardActions", "HealthLookup"]
 
 
 class DashboardActions(Protocol):
@@ -36,3 +39,15 @@ class CommitLookup(Protocol):
     """Commit details by sha, for the pages; None when unknown (the sha alone is shown)."""
 
     def commit(self, app: str, sha: str) -> CommitInfo | None: ...
+
+
+class HealthLookup(Protocol):
+    """Live health of each app's targets (``dockyard serve``'s :class:`HealthMonitor`)."""
+
+    def want(self) -> None:
+        """A page or its live stream is open: keep the samples fresh."""
+
+    def latest(self, app: str) -> AppHealth | None: ...
+
+    def version(self) -> int:
+        """Moves whenever some app's health would look different."""

@@ -30,7 +30,12 @@ from dockyard.errors import DockyardError
 from dockyard.serve._config import ServeConfig
 from dockyard.serve._store import Build, LogLine, Store
 from dockyard.serve._store import Scope as TokenScope
-from dockyard.serve.dashboard._actions import CommitInfo, CommitLookup, DashboardActions
+from dockyard.serve.dashboard._actions import (
+    CommitInfo,
+    CommitLookup,
+    DashboardActions,
+    HealthLookup,
+)
 from dockyard.serve.dashboard._chart import SizePoint, size_chart
 from dockyard.serve.dashboard._session import Signer, load_key, new_nonce, token_sha256
 from dockyard.serve.dashboard._tracker import Tracker
@@ -39,6 +44,7 @@ from dockyard.serve.dashboard._views import (
     app_row,
     build_rows,
     deployment_rows,
+    layers_view,
     moment,
     short_digest,
     stage_tone,
@@ -117,8 +123,10 @@ class Dashboard:
         commits: CommitLookup | None,
         clock: Callable[[], float],
         poll_interval: float,
+        health: HealthLookup | None = None,
     ) -> None:
         self.store = store
+        self.health = health
         self.config = config
         self.actions = actions
         self.secure = secure_cookies
@@ -206,6 +214,8 @@ class Dashboard:
     def overview(self, request: Request, session: Session) -> Response:
         now = self.clock()
         rows = []
+        if self.health is not None:
+            self.health.want()
         for name, app in self.config.apps.items():
             cached = self.tracker.rows(name)
             builds, deployments = cached.builds, cached.deployments
@@ -219,6 +229,8 @@ class Dashboard:
                     deployments=deployments,
                     now=now,
                     commits=self.commit_map(name, shas),
+                    deploys=bool(app.deploy) and self.health is not None,
+                    health=self.health.latest(name) if self.health is not None else None,
                 )
             )
         return self.render(
@@ -295,6 +307,7 @@ class Dashboard:
             skipped=len(lines) - len(shown),
             last_line=lines[-1].id if lines else 0,
             findings=[_explained(f) for f in build.findings],
+            layers=layers_view(self.store.layers(build_id)),
             started=moment(build.started_at, now=now) if build.started_at else None,
             finished=moment(build.finished_at, now=now) if build.finished_at else None,
             title=f"Build #{build_id}",
@@ -417,8 +430,13 @@ class Dashboard:
         if key and key not in self.config.apps:
             return self.secured(Response("no such app", status_code=404))
 
-        def version() -> int:
-            return self.tracker.app_version(key) if key else self.tracker.check()
+        def version() -> tuple[int, int]:
+            if key:
+                return self.tracker.app_version(key), 0
+            if self.health is None:
+                return self.tracker.check(), 0
+            self.health.want()  # the overview is open: keep its health fresh
+            return self.tracker.check(), self.health.version()
 
         async def stream() -> AsyncIterator[str]:
             last = await anyio.to_thread.run_sync(version)
@@ -539,10 +557,12 @@ def dashboard_routes(
     commits: CommitLookup | None = None,
     clock: Callable[[], float] = time.time,
     poll_interval: float = 0.25,
+    health: HealthLookup | None = None,
 ) -> list[BaseRoute]:
     """The dashboard's routes: pages under ``/`` and ``/ui/...`` and its static files under
     ``/ui/static``. ``secure_cookies`` marks the session cookie Secure (served over TLS).
-    ``commits`` gives commit messages and authors (the sha alone is shown without it)."""
+    ``commits`` gives commit messages and authors (the sha alone is shown without it);
+    ``health`` the live health of each app's targets (the overview shows it when given)."""
     return Dashboard(
         store=store,
         config=config,
@@ -551,4 +571,5 @@ def dashboard_routes(
         commits=commits,
         clock=clock,
         poll_interval=poll_interval,
+        health=health,
     ).routes()

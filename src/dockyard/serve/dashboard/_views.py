@@ -11,6 +11,8 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from dockyard.image import LayerSummary
+from dockyard.serve._health import AppHealth, HealthState
 from dockyard.serve._pipeline import Stage
 from dockyard.serve._store import Build, Deployment, DeploymentStatus
 from dockyard.serve.dashboard._actions import CommitInfo
@@ -20,6 +22,9 @@ __all__ = [
     "BuildRow",
     "DeploymentRow",
     "GateState",
+    "HealthView",
+    "LayerRow",
+    "LayersView",
     "Moment",
     "TargetView",
     "Tone",
@@ -28,6 +33,8 @@ __all__ = [
     "deployment_rows",
     "duration_text",
     "gate_state",
+    "health_view",
+    "layers_view",
     "moment",
     "relative_text",
     "short_digest",
@@ -213,6 +220,52 @@ def target_views(targets: Sequence[Mapping[str, object]]) -> list[TargetView]:
     return views
 
 
+_HEALTH_TONES = {
+    HealthState.HEALTHY: Tone.GOOD,
+    HealthState.RUNNING: Tone.GOOD,
+    HealthState.UNHEALTHY: Tone.BAD,
+    HealthState.STOPPED: Tone.BAD,
+    HealthState.MISSING: Tone.BAD,
+}
+
+
+@dataclass(frozen=True)
+class HealthView:
+    """The overview's live health of one app: a line per target, or why it is not known."""
+
+    targets: list[TargetView]
+    checked: Moment | None  # None: not sampled yet
+    error: str | None
+
+
+def _target_label(target: str) -> str:
+    """``swarm_service my_api`` -> ``swarm service my_api`` (the kind in words, the name kept)."""
+    kind, _, value = target.partition(" ")
+    return f"{words(kind)} {value}".strip()
+
+
+def health_view(health: AppHealth | None, *, now: float) -> HealthView:
+    if health is None:
+        return HealthView(targets=[], checked=None, error=None)
+    views = []
+    for target in health.targets:
+        detail = []
+        if target.total > 1:
+            detail.append(f"{target.running}/{target.total} running")
+        if target.restarts:
+            detail.append(f"{target.restarts} restart{'s' if target.restarts != 1 else ''}")
+        views.append(
+            TargetView(
+                label=_target_label(target.target),
+                name=", ".join(target.names),
+                status=target.state.value,
+                tone=_HEALTH_TONES[target.state],
+                reason=", ".join(detail) or None,
+            )
+        )
+    return HealthView(targets=views, checked=moment(health.checked_at, now=now), error=health.error)
+
+
 @dataclass(frozen=True)
 class BuildRow:
     build: Build
@@ -315,6 +368,8 @@ class AppRow:
     live: DeploymentRow | None
     last_build: BuildRow | None
     targets: list[TargetView] = field(default_factory=list)
+    deploys: bool = False  # the app has deploy targets
+    health: HealthView | None = None
 
 
 def app_row(
@@ -326,8 +381,11 @@ def app_row(
     builds: Sequence[Build],
     now: float,
     commits: Mapping[str, CommitInfo] | None = None,
+    deploys: bool = False,
+    health: AppHealth | None = None,
 ) -> AppRow:
-    """The overview's row: the live deployment (if any), its targets, the last build."""
+    """The overview's row: the live deployment (if any), its targets, their live health, the
+    last build."""
     live = next(
         (
             row
@@ -344,4 +402,57 @@ def app_row(
         live=live,
         last_build=last[0] if last else None,
         targets=live.targets if live else [],
+        deploys=deploys,
+        health=health_view(health, now=now) if deploys else None,
+    )
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    number: int  # 1-based, as ``dockyard inspect`` lists them
+    command: str  # one line, whitespace collapsed
+    size: str
+    size_bytes: int
+    base: bool
+
+
+@dataclass(frozen=True)
+class LayersView:
+    rows: list[LayerRow]  # the history entries that made a layer
+    empty: int  # entries that made none (ENV, CMD, USER, ...)
+    largest: int  # bytes of the largest layer (the bars' scale)
+    size: str
+    wasted: str
+    efficiency: str
+    base_image: str | None
+
+
+def _command(created_by: str) -> str:
+    text = " ".join(created_by.split())
+    return text.removeprefix("/bin/sh -c #(nop) ").strip() or "(no command recorded)"
+
+
+def layers_view(summary: Mapping[str, object] | None) -> LayersView | None:
+    """The build page's layer table, from what the pipeline kept (None: not recorded)."""
+    if summary is None:
+        return None
+    layers = LayerSummary.from_json(summary)
+    rows = [
+        LayerRow(
+            number=index + 1,
+            command=_command(line.command),
+            size=size_text(line.size_bytes),
+            size_bytes=line.size_bytes,
+            base=line.base,
+        )
+        for index, line in enumerate(line for line in layers.layers if not line.empty)
+    ]
+    return LayersView(
+        rows=rows,
+        empty=sum(1 for line in layers.layers if line.empty),
+        largest=max((row.size_bytes for row in rows), default=0),
+        size=size_text(layers.size_bytes),
+        wasted=size_text(layers.wasted_bytes),
+        efficiency=f"{layers.efficiency:.1%}",
+        base_image=layers.base_image,
     )

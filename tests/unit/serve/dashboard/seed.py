@@ -120,6 +120,25 @@ class Seeded:
     live_deployment: int
 
 
+# The live build's layers, as the pipeline keeps them (dockyard.image.LayerSummary.as_json()).
+LIVE_LAYERS: dict[str, object] = {
+    "size_bytes": 121_900_000,
+    "efficiency": 0.9731,
+    "wasted_bytes": 3_200_000,
+    "base_image": "python:3.11-slim",
+    "layers": [
+        {"command": "/bin/sh -c #(nop) ADD file:4b03 in / ", "size_bytes": 74_800_000,
+         "empty": False, "base": True},
+        {"command": "/bin/sh -c #(nop)  CMD [\"bash\"]", "size_bytes": 0, "empty": True,
+         "base": True},
+        {"command": "RUN /bin/sh -c pip install -r requirements.txt # buildkit",
+         "size_bytes": 47_000_000, "empty": False, "base": False},
+        {"command": 'RUN /bin/sh -c echo "<script>alert(1)</script>" > /x # buildkit',
+         "size_bytes": 100_000, "empty": False, "base": False},
+    ],
+}  # fmt: skip
+
+
 def seed(store: Store, commits: MemoryCommits, *, now: float | None = None) -> Seeded:
     at = time.time() if now is None else now
     store.add_token(name="viewer", scope=Scope.READ, sha256=token_sha256(READ_TOKEN), now=at)
@@ -174,6 +193,7 @@ def seed(store: Store, commits: MemoryCommits, *, now: float | None = None) -> S
     )
     for line in ("building http://127.0.0.1:9418/shop.git at 2222222", "  | #1 DONE 0.1s"):
         store.add_log(live, line)
+    store.set_layers(live, LIVE_LAYERS)
     gate = build(
         "shop",
         SHA_GATE,

@@ -9,6 +9,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from dockyard.serve._health import AppHealth, HealthState, TargetHealth
 from dockyard.serve._store import DeploymentStatus, Store
 from dockyard.serve.dashboard import CSP, SESSION_COOKIE, dashboard_routes
 from tests.unit.serve.dashboard.conftest import Dash
@@ -209,6 +210,15 @@ def test_the_build_page_shows_log_findings_and_the_policy_decision(reader: Dash)
     assert "Pin versions" in live
     assert "#1 DONE 0.1s" in live
     assert "data-stream" not in live  # finished: nothing to follow
+    layers = live[live.index("<h2>Layers</h2>") : live.index("<h2>Log</h2>")]
+    assert "3 layers, 121.9 MB unpacked on <code>python:3.11-slim</code>" in layers
+    assert "3.2 MB wasted (efficiency 97.3%); 1 instruction(s) made no layer" in layers
+    assert "pip install -r requirements.txt" in layers
+    assert '<meter min="0" max="74800000" value="47000000" title="47.0 MB">' in layers
+    assert "<script>alert" not in layers
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in layers
+    gate_layers = gate[gate.index("<h2>Layers</h2>") : gate.index("<h2>Log</h2>")]
+    assert "Nothing was pushed." in gate_layers
     running = reader.client.get(f"/ui/builds/{reader.seeded.running_build}").text
     assert "data-stream=" in running
 
@@ -293,3 +303,87 @@ def test_the_overview_stream_says_changed_when_a_deployment_lands(reader: Dash) 
         )
         following = [next(lines) for _ in range(3)]
     assert following == ["", "event: changed", "data: {}"]
+
+
+class LiveHealth:
+    """The server's health monitor as the dashboard sees it: answers the test sets."""
+
+    def __init__(self) -> None:
+        self.by_app: dict[str, AppHealth] = {}
+        self.moved = 0
+        self.looks = 0
+
+    def want(self) -> None:
+        self.looks += 1
+
+    def latest(self, app: str) -> AppHealth | None:
+        return self.by_app.get(app)
+
+    def version(self) -> int:
+        return self.moved
+
+
+def _with_health(tmp_path: Path, health: LiveHealth) -> tuple[TestClient, Store]:
+    state = tmp_path / "state"
+    store = Store.open(f"sqlite:///{state / 'serve.db'}")
+    seed(store, MemoryCommits())
+    routes = dashboard_routes(
+        store=store,
+        config=make_config(state),
+        actions=RecordingActions(store),
+        secure_cookies=False,
+        health=health,
+        poll_interval=0.05,
+    )
+    client = TestClient(Starlette(routes=routes), base_url="http://127.0.0.1")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/ui/signin").text)
+    assert csrf
+    client.post("/ui/signin", data={"token": DEPLOY_TOKEN, "csrf": csrf.group(1), "next": "/"})
+    return client, store
+
+
+def test_the_overview_shows_each_targets_live_health_in_words(tmp_path: Path) -> None:
+    health = LiveHealth()
+    client, store = _with_health(tmp_path, health)
+    try:
+        health.looks = 0
+        first = client.get("/").text
+        assert health.looks == 1  # the page asked for fresh samples
+        assert "checking…" in first
+        health.by_app["shop"] = AppHealth(
+            checked_at=1000.0,
+            targets=(
+                TargetHealth("container shop-web", ("shop-web",), HealthState.UNHEALTHY, 3, 1, 1),
+            ),
+        )
+        health.by_app["blog"] = AppHealth(
+            checked_at=1000.0, targets=(), error="the engine does not answer"
+        )
+        html = client.get("/").text
+        shop = html[html.index('id="app-shop"') : html.index('id="app-blog"')]
+        health_part = shop[shop.index('class="health"') :]
+        assert "state-bad" in health_part
+        assert "unhealthy" in health_part
+        assert "3 restarts" in health_part
+        blog = html[html.index('id="app-blog"') :]
+        assert "not known" in blog
+        assert "the engine does not answer" in blog
+    finally:
+        client.close()
+        store.close()
+
+
+def test_the_overview_stream_says_changed_when_a_targets_health_changes(tmp_path: Path) -> None:
+    health = LiveHealth()
+    client, store = _with_health(tmp_path, health)
+    try:
+        with client.stream("GET", "/ui/events") as answer:
+            lines = answer.iter_lines()
+            assert next(lines).startswith("retry:")
+            health.moved += 1
+            following = [next(lines) for _ in range(3)]
+        assert following == ["", "event: changed", "data: {}"]
+        assert health.looks >= 1  # an open overview keeps the samples fresh
+    finally:
+        client.close()
+        store.close()
