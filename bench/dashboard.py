@@ -32,6 +32,7 @@ import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,8 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
-from dockyard.serve import ServeConfig
+from dockyard.deploy import Health, Target
+from dockyard.serve import HealthMonitor, ServeConfig
 from dockyard.serve._pipeline import Stage
 from dockyard.serve._store import DeploymentStatus, Scope, Store
 from dockyard.serve.dashboard import dashboard_routes, token_sha256
@@ -65,6 +67,13 @@ class Actions:
         return f"rolled back {app}"
 
 
+class RunningTargets:
+    """The deploy core's health sample: one running, healthy container per target."""
+
+    def health(self, targets: Sequence[Target]) -> list[Health]:
+        return [Health(t, t.value, True, True, 0, "sha256:" + "e" * 64) for t in targets]
+
+
 def _finding(i: int) -> dict[str, object]:
     return {
         "path": "Dockerfile",
@@ -75,6 +84,32 @@ def _finding(i: int) -> dict[str, object]:
     }
 
 
+def _layers(b: int) -> str:
+    """A pushed image's layers as the pipeline keeps them: a 12-entry history, 8 layers."""
+    rows = [
+        {"command": "/bin/sh -c #(nop) ADD file:9a8c in / ", "size_bytes": 74_800_000,
+         "empty": False, "base": True},
+        {"command": '/bin/sh -c #(nop)  CMD ["bash"]', "size_bytes": 0, "empty": True,
+         "base": True},
+    ]  # fmt: skip
+    for i in range(10):
+        made = i % 3 != 2
+        rows.append(
+            {
+                "command": f"RUN /bin/sh -c pip install --no-cache-dir -r requirements-{i}.txt "
+                "&& rm -rf /root/.cache # buildkit",
+                "size_bytes": (2_500_000 + b * 1000 + i) if made else 0,
+                "empty": not made,
+                "base": False,
+            }
+        )
+    total = sum(int(str(row["size_bytes"])) for row in rows)
+    return json.dumps(
+        {"size_bytes": total, "efficiency": 0.97, "wasted_bytes": 1_200_000,
+         "base_image": "python:3.11-slim", "layers": rows}
+    )  # fmt: skip
+
+
 def fill(db: Path, *, apps: int, builds: int, now: float) -> dict[str, Any]:
     """Rows straight into the tables :meth:`Store.open` made, in one transaction (the store's
     API commits each write on its own, which takes minutes for 5,000 builds on this disk)."""
@@ -82,6 +117,7 @@ def fill(db: Path, *, apps: int, builds: int, now: float) -> dict[str, Any]:
     per_app = builds // apps
     build_rows: list[tuple[Any, ...]] = []
     deployment_rows: list[tuple[Any, ...]] = []
+    layer_rows: list[tuple[int, str]] = []
     build_id = 0
     measured_build = 0
     for a, name in enumerate(names):
@@ -127,6 +163,7 @@ def fill(db: Path, *, apps: int, builds: int, now: float) -> dict[str, Any]:
                     at + 60,
                 )
             )
+            layer_rows.append((build_id, _layers(b)))
             if b >= per_app - DEPLOYMENTS_PER_APP:
                 targets = json.dumps(
                     [
@@ -175,6 +212,7 @@ def fill(db: Path, *, apps: int, builds: int, now: float) -> dict[str, Any]:
             deployment_rows,
         )
         conn.executemany("INSERT INTO build_logs (build_id, line) VALUES (?, ?)", logs)
+        conn.executemany("INSERT INTO build_layers (build_id, summary) VALUES (?, ?)", layer_rows)
     return {"apps": names, "measured_app": names[apps // 2], "measured_build": measured_build}
 
 
@@ -305,9 +343,11 @@ def write_docs(results: dict[str, Any]) -> None:
     body = (
         f"{SECTION}\n\n"
         f"`{COMMAND}`: a SQLite store (the default database) with {results['apps']} apps, "
-        f"{results['builds']} builds (findings, sizes, digests; one in twenty failed at the "
+        f"{results['builds']} builds (findings, sizes, digests, a 12-entry layer table per "
+        "pushed image; one in twenty failed at the "
         f"gate), {DEPLOYMENTS_PER_APP} deployments per app and a {LOG_LINES}-line log on the "
-        "measured build, written into the store's tables in one transaction. The dashboard's "
+        "measured build, written into the store's tables in one transaction; every app's "
+        "target sampled healthy by the server's health monitor. The dashboard's "
         "routes under uvicorn on 127.0.0.1; a signed-in httpx client measures request to last "
         "byte over loopback "
         f"(median of {results['repeat']}), so the times include the client's share. Load "
@@ -360,9 +400,17 @@ def main() -> int:
                 },
             }
         )
+        # Every app's targets running and healthy, as the deploy core would sample them (the
+        # monitor samples in its own thread; a page reads the last sample).
+        health = HealthMonitor(config.apps, RunningTargets())
+        health.sample()
         app = Starlette(
             routes=dashboard_routes(
-                store=store, config=config, actions=Actions(), secure_cookies=False
+                store=store,
+                config=config,
+                actions=Actions(),
+                secure_cookies=False,
+                health=health,
             )
         )
         server, thread, url = serve(app)

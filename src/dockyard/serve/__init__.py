@@ -19,17 +19,22 @@ from dockyard.serve._config import (
     load_config,
     parse_duration,
 )
+from dockyard.serve._health import AppHealth, HealthMonitor, HealthState, TargetHealth
 from dockyard.serve._service import run_service, token_create
 from dockyard.serve._store import Scope
 
 __all__ = [
     "DEPLOY_KINDS",
     "App",
+    "AppHealth",
     "BuildSecret",
+    "HealthMonitor",
+    "HealthState",
     "Policy",
     "Provider",
     "Scope",
     "ServeConfig",
+    "TargetHealth",
     "Webhook",
     "default_serve_state_dir",
     "load_config",
