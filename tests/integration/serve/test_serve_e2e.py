@@ -498,3 +498,35 @@ def test_an_app_on_a_private_registry_is_pushed_and_deployed_with_the_login_from
     assert running.status == "running"
     assert server.stop() == 0
     assert test_env.auth_password not in log + server.log.read_text()
+
+
+def test_sigkill_while_building_retries_the_same_build_to_live_once(
+    server: Server, forge: Forge, test_env: TestEnv
+) -> None:
+    # A RUN long enough that the kill lands inside the building stage.
+    files = _dockerfile(test_env, "slow")
+    files["Dockerfile"] = files["Dockerfile"].replace("USER 65534\n", "RUN sleep 6\nUSER 65534\n")
+    commit = forge.commit("slow", files)
+    server.start()
+    assert server.hook(_push(commit), delivery="e2e-building").status_code == 202
+
+    def building() -> list[dict[str, Any]]:
+        builds: list[dict[str, Any]] = server.get("/api/v1/apps/web/builds")
+        if builds and builds[0]["status"] not in ("queued", "building"):
+            pytest.fail(f"the build left its building stage before the kill: {builds[0]}")
+        return [b for b in builds if b["status"] == "building"]
+
+    (before,) = _wait("the build to start building", building)
+    time.sleep(1)  # into the RUN step (BuildKit has the context by now)
+    server.kill()
+
+    server.start()
+    (after,) = _wait("the retried build to finish", lambda: _final_builds(server))
+    assert (after["id"], after["status"], after["commit"]) == (before["id"], "live", commit)
+    log = httpx.get(
+        f"{server.base}/api/v1/builds/{after['id']}/log",
+        headers={"Authorization": f"Bearer {server.token}"},
+    ).text
+    assert "dockyard serve restarted during building: retried" in log
+    assert after["digest"].startswith("sha256:")
+    assert server.stop() == 0
