@@ -57,13 +57,17 @@ class Lab:
     secret: str
     token: str
     client: docker.DockerClient
+    config: Path
 
-    def commit(self, text: str) -> str:
-        return self.forge.commit({"index.html": text + "\n"}, message=f"serve {text}")
+    def commit(self, text: str, message: str = "") -> str:
+        return self.forge.commit({"index.html": text + "\n"}, message=message or f"serve {text}")
 
-    def push_hook(self, commit: str, text: str) -> None:
+    def push_hook(self, commit: str, text: str, message: str = "") -> None:
         answer = send_github_push(
-            f"{self.url}/hooks/web", secret=self.secret, commit=commit, message=f"serve {text}"
+            f"{self.url}/hooks/web",
+            secret=self.secret,
+            commit=commit,
+            message=message or f"serve {text}",
         )
         assert answer.status_code == 202, answer.text
 
@@ -134,6 +138,7 @@ def lab(tmp_path: Path, test_env: TestEnv, docker_client: docker.DockerClient) -
             secret=secret,
             token=created.stdout.strip().splitlines()[-1],
             client=docker_client,
+            config=config,
         )
         wait_until(lambda: lab.serving() == "v1", timeout=30, what="v1 served")
         wait_until(_healthy(lab.url), timeout=30, what="dockyard serve answering")
@@ -234,5 +239,80 @@ def test_a_push_streams_its_log_goes_live_and_rolls_back_with_the_button(
         lab.client.containers.get(lab.container).stop(timeout=5)
         expect(overview.locator("#app-web .health")).to_contain_text("stopped", timeout=WAIT_MS)
         assert overview.evaluate("window.__kept") == "same page"
+    finally:
+        context.close()
+
+
+HOSTILE = 'serve v2 <script>window.__xss=1</script> "><img src=x onerror="window.__xss=2">'
+
+
+def test_hostile_commit_text_csrf_and_a_read_only_token_on_the_real_server(
+    lab: Lab, browser: Browser
+) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v2 = lab.commit("v2", message=HOSTILE)
+    lab.push_hook(v2, "v2", message=HOSTILE)
+    _deployed(lab, "v2", v2)
+    read_token = subprocess.run(
+        [DOCKYARD, "serve", "token", "create", "viewer", "--scope", "read",
+         "--config", str(lab.config)],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        _sign_in(page, lab)
+        build = lab.build_of(v2)
+        assert build is not None
+        # the commit subject git gives, shown as text on every page that shows it
+        for path in ("/", "/ui/apps/web", f"/ui/builds/{build['id']}"):
+            page.goto(lab.url + path)
+            main = page.locator("main")
+            expect(main).to_contain_text("<script>window.__xss=1</script>")
+            expect(main).to_contain_text('"><img src=x onerror=')
+            assert main.locator("script").count() == 0
+            assert main.locator("img").count() == 0
+            assert page.evaluate("window.__xss") is None
+        assert dialogs == []
+
+        # a form posted without its CSRF token does nothing
+        builds_before = len(lab.api("/api/v1/apps/web/builds"))
+        page.goto(lab.url + "/ui/apps/web")
+        page.evaluate(
+            "document.querySelector(\"form[action$='/deploy'] input[name=csrf]\").remove()"
+        )
+        with page.expect_navigation() as answer:
+            page.click("form[action$='/deploy'] button")
+        response = answer.value
+        assert response is not None
+        assert response.status == 403
+        expect(page.locator("h1")).to_contain_text("CSRF token is missing or wrong")
+        assert len(lab.api("/api/v1/apps/web/builds")) == builds_before
+
+        # a read-only token sees no buttons, and its POST is refused
+        page.goto(lab.url + "/")
+        page.locator("form.signout button").click()
+        page.fill("#token", read_token)
+        page.click("button[type=submit]")
+        page.wait_for_selector("h1:has-text('Overview')")
+        page.goto(lab.url + "/ui/apps/web")
+        assert page.locator("button.rollback").count() == 0
+        assert page.get_by_text("Deploy now").count() == 0
+        csrf = page.locator("form.signout input[name=csrf]").get_attribute("value")
+        assert csrf
+        deployments = lab.api("/api/v1/apps/web/deployments")
+        refused = page.request.post(
+            lab.url + "/ui/apps/web/rollback",
+            form={"csrf": csrf, "deployment": str(deployments[-1]["id"])},
+            max_redirects=0,
+        )
+        assert refused.status == 403
+        assert "can read, not deploy" in refused.text()
+        assert lab.api("/api/v1/apps/web/deployments") == deployments
+        assert lab.serving() == "v2"
+        page.screenshot(path=str(ARTIFACTS / "real-read-only.png"), full_page=True)
     finally:
         context.close()
