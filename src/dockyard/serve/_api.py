@@ -45,7 +45,7 @@ from dockyard.serve._hooks import (
 )
 from dockyard.serve._inbox import RETRY_AFTER_S, AcceptOutcome, Inbox
 from dockyard.serve._openapi import openapi_document
-from dockyard.serve._pipeline import deploy_reference
+from dockyard.serve._pipeline import Stage, deploy_reference
 from dockyard.serve._store import (
     Build,
     Delivery,
@@ -55,6 +55,7 @@ from dockyard.serve._store import (
     DeploymentStatus,
     Scope,
     Store,
+    stage_durations,
 )
 from dockyard.serve._tokens import authenticate
 
@@ -97,7 +98,9 @@ def _iso(stamp: float | None) -> str | None:
     return None if stamp is None else datetime.fromtimestamp(stamp, UTC).isoformat()
 
 
-def _build_json(build: Build) -> dict[str, Any]:
+def _build_json(
+    build: Build, stages: Sequence[tuple[Stage, float]] = (), *, now: float | None = None
+) -> dict[str, Any]:
     duration = None
     if build.started_at is not None and build.finished_at is not None:
         duration = round(build.finished_at - build.started_at, 3)
@@ -116,6 +119,9 @@ def _build_json(build: Build) -> dict[str, Any]:
         "started_at": _iso(build.started_at),
         "finished_at": _iso(build.finished_at),
         "duration_s": duration,
+        # seconds per stage (queued, building, gating, pushing, deploying, watching); the
+        # running stage counts until now
+        "timings": stage_durations(build.created_at, stages, now=now),
     }
 
 
@@ -358,7 +364,10 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
 
     def builds(request: Request) -> Response:
         name = app_or_404(request.path_params["app"]).name
-        return JSONResponse([_build_json(b) for b in store.builds(name, limit=limit_of(request))])
+        found = store.builds(name, limit=limit_of(request))
+        stages = store.stage_times([b.id for b in found])
+        now = time.time()
+        return JSONResponse([_build_json(b, stages[b.id], now=now) for b in found])
 
     def build_or_404(request: Request) -> Build:
         text = request.path_params["id"]
@@ -368,7 +377,9 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
         return found
 
     def build(request: Request) -> Response:
-        return JSONResponse(_build_json(build_or_404(request)))
+        found = build_or_404(request)
+        stages = store.stage_times([found.id])[found.id]
+        return JSONResponse(_build_json(found, stages, now=time.time()))
 
     def build_log(request: Request) -> Response:
         found = build_or_404(request)

@@ -162,6 +162,11 @@ _SCHEMAS: dict[str, Any] = {
             "started_at": _NULLABLE_STR,
             "finished_at": _NULLABLE_STR,
             "duration_s": {"type": ["number", "null"]},
+            "timings": {
+                "type": "object",
+                "description": "seconds spent in each stage the build entered",
+                "additionalProperties": {"type": "number"},
+            },
         },
     },
     "Deployment": {

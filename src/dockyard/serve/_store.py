@@ -13,6 +13,7 @@ dataclasses with enums for every state; no SQL row leaves this module.
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -42,6 +43,7 @@ __all__ = [
     "Scope",
     "Store",
     "TokenRecord",
+    "stage_durations",
 ]
 
 
@@ -229,6 +231,16 @@ build_layers = sa.Table(
 )
 
 
+build_stages = sa.Table(
+    "build_stages",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("build_id", sa.Integer, nullable=False, index=True),
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+
 def _migration_1(conn: Connection) -> None:
     """The first schema: every table above."""
     _meta.create_all(
@@ -247,8 +259,37 @@ def _migration_3(conn: Connection) -> None:
     _meta.create_all(conn, tables=[build_layers])
 
 
+def _migration_4(conn: Connection) -> None:
+    """When each build entered each stage, for its timings."""
+    _meta.create_all(conn, tables=[build_stages])
+
+
 # Ordered; the version of a schema is the number of migrations applied. Append, never edit.
-MIGRATIONS: Sequence[Callable[[Connection], None]] = (_migration_1, _migration_2, _migration_3)
+MIGRATIONS: Sequence[Callable[[Connection], None]] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+)
+
+
+def stage_durations(
+    created_at: float, entries: Sequence[tuple[Stage, float]], *, now: float | None = None
+) -> dict[str, float]:
+    """Seconds spent in each stage, from when the build entered each one (in order): queued
+    from its creation to its first stage; a stage repeated (a build retried after a restart)
+    counts every time. The final stage has no duration; an unfinished one runs until ``now``
+    when given."""
+    durations: dict[str, float] = {}
+    steps = list(entries)
+    if not steps or steps[0][0] is not Stage.QUEUED:
+        steps.insert(0, (Stage.QUEUED, created_at))
+    for (stage, start), (_, end) in itertools.pairwise(steps):
+        durations[stage.value] = round(durations.get(stage.value, 0.0) + max(0.0, end - start), 3)
+    last, start = steps[-1]
+    if last not in FINAL_STAGES and now is not None:
+        durations[last.value] = round(durations.get(last.value, 0.0) + max(0.0, now - start), 3)
+    return durations
 
 
 def _where(url: str) -> str:
@@ -422,6 +463,7 @@ class Store:
             values["finished_at"] = now
         with self._tx() as conn:
             conn.execute(builds.update().where(builds.c.id == build_id).values(values))
+            conn.execute(build_stages.insert().values(build_id=build_id, stage=stage.value, at=now))
 
     def set_built(
         self,
@@ -454,6 +496,21 @@ class Store:
         query = builds.select().where(builds.c.status.not_in(final)).order_by(builds.c.id)
         with self._tx() as conn:
             return [_build(row._mapping) for row in conn.execute(query)]
+
+    def stage_times(self, build_ids: Sequence[int]) -> dict[int, list[tuple[Stage, float]]]:
+        """For each build, the stages it entered and when, in order."""
+        found: dict[int, list[tuple[Stage, float]]] = {build_id: [] for build_id in build_ids}
+        if not build_ids:
+            return found
+        query = (
+            sa.select(build_stages.c.build_id, build_stages.c.stage, build_stages.c.at)
+            .where(build_stages.c.build_id.in_(list(build_ids)))
+            .order_by(build_stages.c.id)
+        )
+        with self._tx() as conn:
+            for row in conn.execute(query):
+                found[int(row.build_id)].append((Stage(row.stage), float(row.at)))
+        return found
 
     def add_log(self, build_id: int, line: str) -> None:
         with self._tx() as conn:

@@ -214,6 +214,8 @@ def _finished_build(api: Api, *, commit: str = HEAD, lines: tuple[str, ...] = ("
     store.set_stage(build_id, Stage.BUILDING, reason=None, now=11)
     for line in lines:
         store.add_log(build_id, line)
+    store.set_stage(build_id, Stage.GATING, reason=None, now=14)
+    store.set_stage(build_id, Stage.PUSHING, reason=None, now=14.25)
     store.set_built(build_id, digest=DIGEST, size_bytes=2048, findings=[{"code": "DL3008"}])
     store.set_stage(build_id, Stage.LIVE, reason=None, now=15.5)
     return build_id
@@ -240,7 +242,9 @@ def test_builds_newest_first_with_their_facts(api: Api) -> None:
         "started_at": "1970-01-01T00:00:11+00:00",
         "finished_at": "1970-01-01T00:00:15.500000+00:00",
         "duration_s": 4.5,
+        "timings": {"queued": 1.0, "building": 3.0, "gating": 0.25, "pushing": 1.25},
     }
+    assert listed[1]["timings"] == one["timings"]
     limited = api.client.get("/api/v1/apps/web/builds?limit=1", headers=api.auth(Scope.READ))
     assert len(limited.json()) == 1
     bad = api.client.get("/api/v1/apps/web/builds?limit=0", headers=api.auth(Scope.READ))

@@ -19,6 +19,7 @@ from dockyard.serve._store import (
     DeploymentStatus,
     Scope,
     Store,
+    stage_durations,
 )
 
 
@@ -206,11 +207,12 @@ def test_a_database_of_the_first_schema_is_migrated(store: Store, store_url: str
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE commits"))
         conn.execute(sa.text("DROP TABLE build_layers"))
+        conn.execute(sa.text("DROP TABLE build_stages"))
         conn.execute(sa.text("UPDATE schema_version SET version = 1"))
     engine.dispose()
     store.close()
     again = Store.open(store_url)
-    assert again.schema_version() == len(MIGRATIONS) == 3
+    assert again.schema_version() == len(MIGRATIONS) == 4
     again.record_commit("web", "b" * 40, subject="after the upgrade", author="Ann")
     assert again.commit_facts("web", "b" * 40) == ("after the upgrade", "Ann")
     again.set_layers(7, {"layers": [], "size_bytes": 0})
@@ -228,3 +230,33 @@ def test_a_builds_layers_are_kept_once_and_read_back(store: Store) -> None:
     second = {**first, "size_bytes": 11}
     store.set_layers(build_id, second)  # a resumed build records again: the newest stands
     assert store.layers(build_id) == second
+
+
+def test_each_stage_a_build_entered_is_kept_with_its_time(store: Store) -> None:
+    build_id = store.add_build(
+        app="web", commit="d" * 40, trigger="push", delivery_id=None, now=100.0
+    )
+    other = store.add_build(app="web", commit="e" * 40, trigger="push", delivery_id=None, now=1.0)
+    for stage, at in ((Stage.BUILDING, 102.0), (Stage.GATING, 110.0), (Stage.FAILED, 111.0)):
+        store.set_stage(build_id, stage, reason=None, now=at)
+    assert store.stage_times([build_id, other]) == {
+        build_id: [(Stage.BUILDING, 102.0), (Stage.GATING, 110.0), (Stage.FAILED, 111.0)],
+        other: [],
+    }
+    assert store.stage_times([]) == {}
+
+
+def test_stage_durations_count_queueing_retries_and_the_running_stage() -> None:
+    done = [(Stage.BUILDING, 12.0), (Stage.GATING, 20.0), (Stage.PUSHING, 20.5),
+            (Stage.LIVE, 22.0)]  # fmt: skip
+    assert stage_durations(10.0, done, now=99.0) == {
+        "queued": 2.0, "building": 8.0, "gating": 0.5, "pushing": 1.5,
+    }  # fmt: skip
+    # retried after a restart: building twice, counted twice; still running at now
+    retried = [(Stage.BUILDING, 12.0), (Stage.BUILDING, 30.0), (Stage.GATING, 35.0)]
+    assert stage_durations(10.0, retried, now=36.0) == {
+        "queued": 2.0, "building": 23.0, "gating": 1.0,
+    }  # fmt: skip
+    assert stage_durations(10.0, retried) == {"queued": 2.0, "building": 23.0}
+    assert stage_durations(10.0, [], now=15.0) == {"queued": 5.0}
+    assert stage_durations(10.0, []) == {}

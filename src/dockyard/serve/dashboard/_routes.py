@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dockyard.errors import DockyardError
 from dockyard.serve._config import ServeConfig
-from dockyard.serve._store import Build, LogLine, Store
+from dockyard.serve._store import Build, LogLine, Store, stage_durations
 from dockyard.serve._store import Scope as TokenScope
 from dockyard.serve.dashboard._actions import (
     CommitInfo,
@@ -47,6 +47,7 @@ from dockyard.serve.dashboard._views import (
     layers_view,
     moment,
     short_digest,
+    stage_timings,
     stage_tone,
     words,
 )
@@ -308,6 +309,13 @@ class Dashboard:
             last_line=lines[-1].id if lines else 0,
             findings=[_explained(f) for f in build.findings],
             layers=layers_view(self.store.layers(build_id)),
+            timings=stage_timings(
+                stage_durations(
+                    build.created_at,
+                    self.store.stage_times([build_id])[build_id],
+                    now=None if build.final else now,
+                )
+            ),
             started=moment(build.started_at, now=now) if build.started_at else None,
             finished=moment(build.finished_at, now=now) if build.finished_at else None,
             title=f"Build #{build_id}",

@@ -40,6 +40,7 @@ __all__ = [
     "short_digest",
     "size_change",
     "size_text",
+    "stage_timings",
     "stage_tone",
     "target_views",
 ]
@@ -130,6 +131,14 @@ def duration_text(seconds: float | None) -> str:
         return f"{seconds:.0f} s"
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes} min {rest:02d} s"
+
+
+def stage_timings(durations: Mapping[str, float]) -> list[tuple[str, str]]:
+    """(stage in words, its time) in the order the stages ran: "0.4 s" under 10 s."""
+    return [
+        (words(stage), f"{seconds:.1f} s" if seconds < 10 else duration_text(seconds))
+        for stage, seconds in durations.items()
+    ]
 
 
 def size_text(size: int | None) -> str:

@@ -210,6 +210,7 @@ def test_the_build_page_shows_log_findings_and_the_policy_decision(reader: Dash)
     assert "Pin versions" in live
     assert "#1 DONE 0.1s" in live
     assert "data-stream" not in live  # finished: nothing to follow
+    assert '<dd class="timings">queued 1.0 s · building 58 s</dd>' in live
     layers = live[live.index("<h2>Layers</h2>") : live.index("<h2>Log</h2>")]
     assert "3 layers, 121.9 MB unpacked on <code>python:3.11-slim</code>" in layers
     assert "3.2 MB wasted (efficiency 97.3%); 1 instruction(s) made no layer" in layers
