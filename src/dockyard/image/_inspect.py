@@ -101,24 +101,6 @@ class LayerSummary:
             ],
         }
 
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> LayerSummary:
-        return cls(
-            layers=tuple(
-                LayerLine(
-                    command=str(row.get("command", "")),
-                    size_bytes=int(row.get("size_bytes", 0)),
-                    empty=bool(row.get("empty", False)),
-                    base=bool(row.get("base", False)),
-                )
-                for row in data.get("layers", [])
-            ),
-            size_bytes=int(data.get("size_bytes", 0)),
-            efficiency=float(data.get("efficiency", 1.0)),
-            wasted_bytes=int(data.get("wasted_bytes", 0)),
-            base_image=data.get("base_image"),
-        )
-
 
 def layer_summary(engine: Engine, *, ref: str) -> LayerSummary:
     """``dockyard inspect``'s layer table and waste for ``ref`` in the engine (its base found

@@ -4,6 +4,8 @@ problem on stderr, the documented exit codes, the token alone on stdout's last l
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,17 @@ def test_the_listening_socket_sends_small_answers_at_once(tmp_path: Path) -> Non
     path = _config(tmp_path, f"listen: 127.0.0.1:{port}\n" + APP)
     with _bind(load_config(path)) as sock:
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+
+
+def test_an_idle_server_loads_no_engine_client() -> None:
+    """What ``dockyard serve`` imports before its first build: the docker SDK (and the image
+    code that needs it) waits for a build or a deploy, so an idle server stays small."""
+    probe = (
+        "import sys, dockyard.serve._service, dockyard.serve.dashboard, uvicorn; "
+        "print(sorted(m for m in ('docker', 'dockyard.engine', 'dockyard.image') "
+        "if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"

@@ -11,7 +11,6 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from dockyard.image import LayerSummary
 from dockyard.serve._health import AppHealth, HealthState
 from dockyard.serve._pipeline import Stage
 from dockyard.serve._store import Build, Deployment, DeploymentStatus
@@ -441,27 +440,38 @@ def _command(created_by: str) -> str:
     return text.removeprefix("/bin/sh -c #(nop) ").strip() or "(no command recorded)"
 
 
+def _number(value: object, default: float = 0.0) -> float:
+    return (
+        float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
+    )
+
+
 def layers_view(summary: Mapping[str, object] | None) -> LayersView | None:
-    """The build page's layer table, from what the pipeline kept (None: not recorded)."""
+    """The build page's layer table, from what the pipeline kept (``dockyard.image``'s
+    ``LayerSummary.as_json()``; None: not recorded). Read as plain data: the page does not load
+    the image code (and the engine client it needs) to show a table."""
     if summary is None:
         return None
-    layers = LayerSummary.from_json(summary)
+    entries = summary.get("layers")
+    lines = [e for e in entries if isinstance(e, Mapping)] if isinstance(entries, list) else []
+    made = [line for line in lines if not line.get("empty")]
     rows = [
         LayerRow(
             number=index + 1,
-            command=_command(line.command),
-            size=size_text(line.size_bytes),
-            size_bytes=line.size_bytes,
-            base=line.base,
+            command=_command(str(line.get("command", ""))),
+            size=size_text(int(_number(line.get("size_bytes")))),
+            size_bytes=int(_number(line.get("size_bytes"))),
+            base=bool(line.get("base")),
         )
-        for index, line in enumerate(line for line in layers.layers if not line.empty)
+        for index, line in enumerate(made)
     ]
+    base = summary.get("base_image")
     return LayersView(
         rows=rows,
-        empty=sum(1 for line in layers.layers if line.empty),
+        empty=len(lines) - len(made),
         largest=max((row.size_bytes for row in rows), default=0),
-        size=size_text(layers.size_bytes),
-        wasted=size_text(layers.wasted_bytes),
-        efficiency=f"{layers.efficiency:.1%}",
-        base_image=layers.base_image,
+        size=size_text(int(_number(summary.get("size_bytes")))),
+        wasted=size_text(int(_number(summary.get("wasted_bytes")))),
+        efficiency=f"{_number(summary.get('efficiency'), 1.0):.1%}",
+        base_image=str(base) if base else None,
     )
