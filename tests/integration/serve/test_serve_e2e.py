@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -503,9 +504,11 @@ def test_an_app_on_a_private_registry_is_pushed_and_deployed_with_the_login_from
 def test_sigkill_while_building_retries_the_same_build_to_live_once(
     server: Server, forge: Forge, test_env: TestEnv
 ) -> None:
-    # A RUN long enough that the kill lands inside the building stage.
+    # A RUN long enough that the kill lands inside the building stage, and of its own (a RUN
+    # BuildKit has seen before would come from its cache at once).
     files = _dockerfile(test_env, "slow")
-    files["Dockerfile"] = files["Dockerfile"].replace("USER 65534\n", "RUN sleep 6\nUSER 65534\n")
+    run = f"RUN sleep 6 && echo {uuid.uuid4().hex}\n"
+    files["Dockerfile"] = files["Dockerfile"].replace("USER 65534\n", run + "USER 65534\n")
     commit = forge.commit("slow", files)
     server.start()
     assert server.hook(_push(commit), delivery="e2e-building").status_code == 202
