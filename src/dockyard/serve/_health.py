@@ -51,7 +51,7 @@ _ORDER = list(HealthState)
 
 @dataclass(frozen=True)
 class TargetHealth:
-    target: str  # "container web", "swarm_service api"
+    target: Target
     names: tuple[str, ...]  # what it resolved to: container, service or Deployment names
     state: HealthState
     restarts: int
@@ -86,12 +86,12 @@ def summarize(targets: Sequence[Target], samples: Sequence[HealthLike]) -> tuple
     for target in targets:
         mine = [s for s in samples if s.target == target]
         if not mine:
-            summaries.append(TargetHealth(str(target), (), HealthState.MISSING, 0, 0, 0))
+            summaries.append(TargetHealth(target, (), HealthState.MISSING, 0, 0, 0))
             continue
         states = [_state(s) for s in mine]
         summaries.append(
             TargetHealth(
-                target=str(target),
+                target=target,
                 names=tuple(s.name for s in mine),
                 state=min(states, key=_ORDER.index),
                 restarts=sum(s.restarts for s in mine),
@@ -152,8 +152,9 @@ class HealthMonitor:
             return self._version
 
     def want(self) -> None:
-        """Someone looks: sample now if the last sample is old, and keep sampling a while."""
-        if not self._targets:
+        """Someone looks: wake the sampler (it samples at once when it was asleep) and keep it
+        sampling for ``linger_s``."""
+        if not self.watched:
             return
         with self._lock:
             self._wanted_at = self._clock()
@@ -176,7 +177,7 @@ class HealthMonitor:
                 self._latest[app] = found
 
     def start(self) -> None:
-        if not self._targets or self._thread is not None:
+        if not self.watched or self._thread is not None:
             return
         self._thread = threading.Thread(target=self._run, name="dockyard-health", daemon=True)
         self._thread.start()

@@ -583,7 +583,7 @@ class Store:
             ).first()
         return None if row is None else _deployment(row._mapping)
 
-    # -- tokens ------------------------------------------------------------------------------
+    # -- what the pages show of a build: its commit, its image's layers ----------------------
 
     def record_commit(self, app: str, sha: str, *, subject: str, author: str) -> None:
         """What git says of a commit an app built (kept once: a commit does not change)."""
@@ -600,7 +600,8 @@ class Store:
             return  # another thread recorded it in between
 
     def set_layers(self, build_id: int, summary: Mapping[str, object]) -> None:
-        """The layers of the image a build pushed (``LayerSummary.as_json()``), kept once."""
+        """The layers of the image a build pushed (``LayerSummary.as_json()``); a build run
+        again (resumed after a restart) keeps its newest."""
         text = json.dumps(summary)
         with self._tx() as conn:
             if conn.execute(
@@ -631,6 +632,8 @@ class Store:
                 )
             ).first()
         return None if row is None else (str(row[0]), str(row[1]))
+
+    # -- tokens ------------------------------------------------------------------------------
 
     def add_token(self, *, name: str, scope: Scope, sha256: str, now: float) -> bool:
         """False when a token of that name exists."""

@@ -36,9 +36,9 @@ def test_each_target_takes_its_worst_containers_state_and_counts_restarts() -> N
         Sample(API, "api", running=True, healthy=None, restarts=1),
     ]
     web, api, gone = summarize([WEB, API, GONE], samples)
-    assert web == TargetHealth("container web", ("web-1", "web-2"), HealthState.UNHEALTHY, 2, 2, 2)
-    assert api == TargetHealth("swarm_service api", ("api",), HealthState.RUNNING, 1, 1, 1)
-    assert gone == TargetHealth("label app=gone", (), HealthState.MISSING, 0, 0, 0)
+    assert web == TargetHealth(WEB, ("web-1", "web-2"), HealthState.UNHEALTHY, 2, 2, 2)
+    assert api == TargetHealth(API, ("api",), HealthState.RUNNING, 1, 1, 1)
+    assert gone == TargetHealth(GONE, (), HealthState.MISSING, 0, 0, 0)
 
 
 def test_a_stopped_container_is_worse_than_an_unhealthy_one() -> None:

@@ -41,6 +41,7 @@ __all__ = [
     "size_text",
     "stage_timings",
     "stage_tone",
+    "target_label",
     "target_views",
 ]
 
@@ -195,6 +196,12 @@ _GATE_TONES = {
 }
 
 
+def target_label(kind: str, value: str) -> str:
+    """``swarm_service``, ``my_api`` -> ``swarm service my_api`` (the kind in words, the name
+    as it is)."""
+    return f"{words(kind)} {value}"
+
+
 @dataclass(frozen=True)
 class TargetView:
     label: str  # "container web"
@@ -211,7 +218,7 @@ def target_views(targets: Sequence[Mapping[str, object]]) -> list[TargetView]:
         target = entry.get("target")
         if isinstance(target, Mapping) and target:
             kind, value = next(iter(target.items()))
-            label = f"{words(str(kind))} {value}"
+            label = target_label(str(kind), str(value))
         else:
             label = "target"
         status = str(entry.get("status", "unknown"))
@@ -246,12 +253,6 @@ class HealthView:
     error: str | None
 
 
-def _target_label(target: str) -> str:
-    """``swarm_service my_api`` -> ``swarm service my_api`` (the kind in words, the name kept)."""
-    kind, _, value = target.partition(" ")
-    return f"{words(kind)} {value}".strip()
-
-
 def health_view(health: AppHealth | None, *, now: float) -> HealthView:
     if health is None:
         return HealthView(targets=[], checked=None, error=None)
@@ -264,7 +265,7 @@ def health_view(health: AppHealth | None, *, now: float) -> HealthView:
             detail.append(f"{target.restarts} restart{'s' if target.restarts != 1 else ''}")
         views.append(
             TargetView(
-                label=_target_label(target.target),
+                label=target_label(target.target.kind.value, target.target.value),
                 name=", ".join(target.names),
                 status=target.state.value,
                 tone=_HEALTH_TONES[target.state],
@@ -376,8 +377,7 @@ class AppRow:
     live: DeploymentRow | None
     last_build: BuildRow | None
     targets: list[TargetView] = field(default_factory=list)
-    deploys: bool = False  # the app has deploy targets
-    health: HealthView | None = None
+    health: HealthView | None = None  # None: no deploy targets (nothing to sample)
 
 
 def app_row(
@@ -410,7 +410,6 @@ def app_row(
         live=live,
         last_build=last[0] if last else None,
         targets=live.targets if live else [],
-        deploys=deploys,
         health=health_view(health, now=now) if deploys else None,
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from dockyard.deploy import Target
 from dockyard.serve._health import AppHealth, HealthState, TargetHealth
 from dockyard.serve._store import DeploymentStatus, Store
 from dockyard.serve.dashboard import CSP, SESSION_COOKIE, dashboard_routes
@@ -354,7 +355,14 @@ def test_the_overview_shows_each_targets_live_health_in_words(tmp_path: Path) ->
         health.by_app["shop"] = AppHealth(
             checked_at=1000.0,
             targets=(
-                TargetHealth("container shop-web", ("shop-web",), HealthState.UNHEALTHY, 3, 1, 1),
+                TargetHealth(
+                    Target.parse({"container": "shop-web"}),
+                    ("shop-web",),
+                    HealthState.UNHEALTHY,
+                    3,
+                    1,
+                    1,
+                ),
             ),
         )
         health.by_app["blog"] = AppHealth(
