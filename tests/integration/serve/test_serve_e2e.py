@@ -163,6 +163,13 @@ class Server:
             timeout=10,
         )
 
+    def build_log(self, build_id: int) -> str:
+        return httpx.get(
+            f"{self.base}/api/v1/builds/{build_id}/log",
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=10,
+        ).text
+
     def get(self, path: str) -> Any:
         response = httpx.get(
             self.base + path, headers={"Authorization": f"Bearer {self.token}"}, timeout=10
@@ -296,10 +303,7 @@ def test_a_signed_push_is_built_and_pushed_and_replays_and_forgeries_build_nothi
         },
     )
     assert served.status_code == 200
-    log = httpx.get(
-        f"{server.base}/api/v1/builds/{build['id']}/log",
-        headers={"Authorization": f"Bearer {server.token}"},
-    ).text
+    log = server.build_log(build["id"])
     assert commit[:12] in log
     assert server.stop() == 0
 
@@ -367,6 +371,35 @@ def test_poll_builds_each_new_head_without_any_webhook_on_postgresql(
     assert server.stop() == 0
 
 
+@contextlib.contextmanager
+def _app_container(
+    docker_client: docker.DockerClient,
+    test_env: TestEnv,
+    *,
+    repository: str,
+    name: str,
+    auth: dict[str, str] | None = None,
+) -> Iterator[None]:
+    """What runs before: the app's image (its tag the targets follow, as the busybox base)
+    pushed to ``repository`` and a container ``name`` of it; both removed after."""
+    docker_client.images.get(test_env.busybox).tag(repository, "main")
+    docker_client.images.push(repository, tag="main", auth_config=auth)
+    docker_client.containers.run(f"{repository}:main", ["sleep", "3600"], name=name, detach=True)
+    try:
+        yield
+    finally:
+        for container in docker_client.containers.list(all=True, filters={"name": name}):
+            with contextlib.suppress(docker.errors.APIError):
+                container.remove(force=True)
+        _remove_images(docker_client, repository)
+
+
+def _running_digests(docker_client: docker.DockerClient, container: str) -> list[str]:
+    """The registry digests of the image ``container`` runs."""
+    image = docker_client.images.get(docker_client.containers.get(container).attrs["Image"])
+    return [d.split("@", 1)[1] for d in image.attrs["RepoDigests"]]
+
+
 @pytest.fixture
 def deployed(
     tmp_path: Path,
@@ -376,12 +409,8 @@ def deployed(
     docker_client: docker.DockerClient,
 ) -> Iterator[tuple[Server, str]]:
     name = f"dockyard-serve-e2e-{unique}"
-    # What runs before: the app's image (its tag the targets follow) as the busybox base.
     repository = f"{test_env.registry}/dockyard-serve-e2e-{unique}"
-    docker_client.images.get(test_env.busybox).tag(repository, "main")
-    docker_client.images.push(repository, tag="main")
-    docker_client.containers.run(f"{repository}:main", ["sleep", "3600"], name=name, detach=True)
-    try:
+    with _app_container(docker_client, test_env, repository=repository, name=name):
         yield from (
             (server, name)
             for server in _server(
@@ -393,11 +422,6 @@ def deployed(
                 app_extra=f"    deploy: [{{container: {name}}}]\n    watch_window: 20s\n",
             )
         )
-    finally:
-        for container in docker_client.containers.list(all=True, filters={"name": name}):
-            with contextlib.suppress(docker.errors.APIError):
-                container.remove(force=True)
-        _remove_images(docker_client, repository)
 
 
 def test_sigkill_in_the_watch_window_resumes_the_same_build_to_live(
@@ -423,15 +447,10 @@ def test_sigkill_in_the_watch_window_resumes_the_same_build_to_live(
     server.start()
     (after,) = _wait("the resumed build to finish", lambda: _final_builds(server))
     assert (after["id"], after["status"], after["commit"]) == (before["id"], "live", commit)
-    log = httpx.get(
-        f"{server.base}/api/v1/builds/{after['id']}/log",
-        headers={"Authorization": f"Bearer {server.token}"},
-    ).text
+    log = server.build_log(after["id"])
     assert "dockyard serve restarted during watching: resumed" in log
-    running = docker_client.containers.get(container)
-    image = docker_client.images.get(running.attrs["Image"])
-    assert after["digest"] in [d.split("@", 1)[1] for d in image.attrs["RepoDigests"]]
-    assert running.status == "running"
+    assert after["digest"] in _running_digests(docker_client, container)
+    assert docker_client.containers.get(container).status == "running"
 
 
 @pytest.fixture
@@ -447,12 +466,9 @@ def private(
     name = f"dockyard-serve-private-{unique}"
     repository = f"{test_env.auth_registry}/dockyard-serve-e2e-{unique}"
     auth = {"username": test_env.auth_user, "password": test_env.auth_password}
-    docker_client.images.get(test_env.busybox).tag(repository, "main")
-    docker_client.images.push(repository, tag="main", auth_config=auth)
-    docker_client.containers.run(f"{repository}:main", ["sleep", "3600"], name=name, detach=True)
     empty_config = tmp_path / "docker-config"
     empty_config.mkdir()
-    try:
+    with _app_container(docker_client, test_env, repository=repository, name=name, auth=auth):
         for server in _server(
             tmp_path,
             forge,
@@ -468,11 +484,6 @@ def private(
                 "REPO_PASS": test_env.auth_password,
             }
             yield server, name
-    finally:
-        for container in docker_client.containers.list(all=True, filters={"name": name}):
-            with contextlib.suppress(docker.errors.APIError):
-                container.remove(force=True)
-        _remove_images(docker_client, repository)
 
 
 def test_an_app_on_a_private_registry_is_pushed_and_deployed_with_the_login_from_the_environment(
@@ -486,17 +497,12 @@ def test_an_app_on_a_private_registry_is_pushed_and_deployed_with_the_login_from
     server.start()
     assert server.hook(_push(commit), delivery="e2e-private").status_code == 202
     (build,) = _wait("the build to finish", lambda: _final_builds(server))
-    log = httpx.get(
-        f"{server.base}/api/v1/builds/{build['id']}/log",
-        headers={"Authorization": f"Bearer {server.token}"},
-    ).text
+    log = server.build_log(build["id"])
     assert (build["status"], build["commit"]) == ("live", commit), log
     (deployment,) = server.get("/api/v1/apps/web/deployments")
     assert (deployment["status"], deployment["digest"]) == ("live", build["digest"])
-    running = docker_client.containers.get(container)
-    image = docker_client.images.get(running.attrs["Image"])
-    assert build["digest"] in [d.split("@", 1)[1] for d in image.attrs["RepoDigests"]]
-    assert running.status == "running"
+    assert build["digest"] in _running_digests(docker_client, container)
+    assert docker_client.containers.get(container).status == "running"
     assert server.stop() == 0
     assert test_env.auth_password not in log + server.log.read_text()
 
@@ -526,10 +532,7 @@ def test_sigkill_while_building_retries_the_same_build_to_live_once(
     server.start()
     (after,) = _wait("the retried build to finish", lambda: _final_builds(server))
     assert (after["id"], after["status"], after["commit"]) == (before["id"], "live", commit)
-    log = httpx.get(
-        f"{server.base}/api/v1/builds/{after['id']}/log",
-        headers={"Authorization": f"Bearer {server.token}"},
-    ).text
+    log = server.build_log(after["id"])
     assert "dockyard serve restarted during building: retried" in log
     assert after["digest"].startswith("sha256:")
     assert server.stop() == 0
