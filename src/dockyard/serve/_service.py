@@ -21,35 +21,23 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from dockyard.errors import ConfigError, DockyardError, UsageError
-from dockyard.registry import CredentialStore, RegistryClient, parse_reference
+from dockyard.registry import CredentialStore
 from dockyard.secrets import redact
 from dockyard.serve._actions import ServeActions, StoreCommits
 from dockyard.serve._api import ServeState, make_app
-from dockyard.serve._config import App, ServeConfig, load_config
+from dockyard.serve._config import ServeConfig, load_config
 from dockyard.serve._health import HealthMonitor
-from dockyard.serve._inbox import Inbox, StoreSink
-from dockyard.serve._pipeline import (
-    PipelineContext,
-    Stage,
-    deploy_reference,
-    run_pipeline,
-    run_rollback,
-)
-from dockyard.serve._poll import Poller, branch_head
+from dockyard.serve._inbox import Inbox
+from dockyard.serve._poll import Poller
+from dockyard.serve._runner import LazyDeployer, ProcessRunner, pipeline_context
 from dockyard.serve._store import Scope, Store
 from dockyard.serve._tokens import create_token
 
-if TYPE_CHECKING:
-    from dockyard.deploy import Deployer as _RealDeployer
-    from dockyard.deploy import DeployResult, Health, Target
-    from dockyard.engine import Engine
-
 __all__ = [
     "AppriseNotifier",
-    "PipelineRunner",
     "open_store",
     "run_service",
     "state_lock",
@@ -57,60 +45,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("dockyard.serve")
-
-
-class _LazyDeployer:
-    """The deploy core, connected to the engine on first use (an app without deploy targets
-    never needs the engine)."""
-
-    def __init__(self, state_dir: Path, *, credentials: CredentialStore) -> None:
-        self._state_dir = state_dir
-        self._credentials = credentials
-        self._real: _RealDeployer | None = None
-        self._lock = threading.Lock()
-
-    def real(self) -> _RealDeployer:
-        with self._lock:
-            if self._real is None:
-                from dockyard.deploy import Deployer, DeploySettings
-                from dockyard.engine import Engine
-
-                self._real = Deployer(
-                    engine=Engine(),
-                    settings=DeploySettings(state_dir=self._state_dir),
-                    # the nodes and the engine pull with the logins the push used
-                    auth_for=self._credentials.engine_auth,
-                )
-            return self._real
-
-    def deploy(self, targets: Sequence[Target], *, image: str, digest: str) -> DeployResult:
-        return self.real().deploy(targets, image=image, digest=digest)
-
-    def health(self, targets: Sequence[Target]) -> Sequence[Health]:
-        return self.real().health(targets)
-
-
-class PipelineRunner:
-    """The inbox's :class:`~dockyard.serve._inbox.Runner` over the real pipeline."""
-
-    def __init__(self, context: PipelineContext) -> None:
-        self.context = context
-
-    def run_pipeline(
-        self, app: App, *, commit: str, sink: StoreSink, previous: str | None
-    ) -> Stage:
-        return run_pipeline(app, commit=commit, sink=sink, context=self.context, previous=previous)
-
-    def run_rollback(self, app: App, *, digest: str, sink: StoreSink) -> Stage:
-        return run_rollback(app, digest=digest, sink=sink, context=self.context)
-
-    def head(self, app: App) -> str:
-        return branch_head(app)
-
-    def image_digest(self, app: App) -> str:
-        ref = parse_reference(deploy_reference(app)[1])
-        with RegistryClient(credentials=self.context.credentials) as client:
-            return client.head_manifest(ref).digest
 
 
 class AppriseNotifier:
@@ -167,7 +101,7 @@ def token_create(config_path: Path, *, name: str, scope: Scope) -> str:
         store.close()
 
 
-def _recover_deploys(deployer: _LazyDeployer, config: ServeConfig) -> None:
+def _recover_deploys(deployer: LazyDeployer, config: ServeConfig) -> None:
     if not any(app.deploy for app in config.apps.values()):
         return
     from dockyard.deploy import has_interrupted_swaps
@@ -216,13 +150,6 @@ def _bind(config: ServeConfig) -> socket.socket:
     return sock
 
 
-def _engine() -> Engine:
-    """The engine client, imported with the first build (idle, serve needs none)."""
-    from dockyard.engine import Engine
-
-    return Engine()
-
-
 def _serve(
     config: ServeConfig,
     store: Store,
@@ -233,17 +160,20 @@ def _serve(
 ) -> int:
     import uvicorn
 
-    work_dir = config.state_dir / "work"
-    work_dir.mkdir(parents=True, exist_ok=True)
     # One login lookup for the push, the digest checks and the engine's pulls: the docker
     # config (DOCKER_CONFIG) and REPO_USER/REPO_PASS, as ``dockyard build`` and ``watch``.
     credentials = CredentialStore.from_environment(environ=environ)
-    deployer = _LazyDeployer(config.state_dir / "deploy", credentials=credentials)
-    context = PipelineContext(
-        engine=_engine, work_dir=work_dir, deployer=deployer, credentials=credentials
+    deployer = LazyDeployer(config.state_dir / "deploy", credentials=credentials)
+    # Each run in a child process of its own: the server stays small and answers hooks while
+    # a build runs (see _runner).
+    runner = ProcessRunner(
+        pipeline_context(config.state_dir, deployer=deployer),
+        database_url=config.database_url(),
+        state_dir=config.state_dir,
+        environ=environ,
     )
     notify = AppriseNotifier(config.notify) if config.notify else None
-    inbox = Inbox(store, config, PipelineRunner(context), notify=notify)
+    inbox = Inbox(store, config, runner, notify=notify)
     _recover_deploys(deployer, config)
     for plan in inbox.recover():
         log.warning("recovered delivery %s: %s", plan.delivery.id, plan.action.value)

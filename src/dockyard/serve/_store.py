@@ -685,11 +685,21 @@ def _engine(url: str) -> Engine:
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi: Any, _record: Any) -> None:
+            # The transactions are begun below, not by the driver.
+            dbapi.isolation_level = None
             cursor = dbapi.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            # The server and its build processes write the same file. A transaction that read
+            # first could not write after another process's commit (SQLite answers "busy" at
+            # once, the timeout does not apply); one that takes the write lock at its start
+            # waits its turn instead.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(

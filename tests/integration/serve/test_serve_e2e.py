@@ -100,6 +100,25 @@ def forge(tmp_path: Path) -> Iterator[Forge]:
         daemon.wait(10)
 
 
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 @dataclass
 class Server:
     config: Path
@@ -527,7 +546,12 @@ def test_sigkill_while_building_retries_the_same_build_to_live_once(
 
     (before,) = _wait("the build to start building", building)
     time.sleep(1)  # into the RUN step (BuildKit has the context by now)
+    assert server.process is not None
+    (child,) = _children(server.process.pid)  # the build runs in a process of its own
+    assert "dockyard.serve._child" in Path(f"/proc/{child}/cmdline").read_text()
     server.kill()
+    # It dies with the server: no orphan build goes on beside the retry of the next start.
+    _wait("the build's process to end with the server", lambda: not _alive(child))
 
     server.start()
     (after,) = _wait("the retried build to finish", lambda: _final_builds(server))
