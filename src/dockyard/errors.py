@@ -62,6 +62,7 @@ __all__ = [
     "UpdateError",
     "UsageError",
     "WouldOverwrite",
+    "error_line",
 ]
 
 
@@ -76,6 +77,13 @@ class DockyardError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def error_line(exc: DockyardError) -> str:
+    """The one line a command prints for ``exc`` (secrets masked)."""
+    from dockyard.secrets import redact
+
+    return f"dockyard: error: {redact(str(exc))}"
 
 
 class UsageError(DockyardError):

@@ -1,10 +1,4 @@
-"""The ``dockyard`` command line: one thin module per command, imported only when it runs.
-
-Each command module exposes a click command named ``command``; it parses options, calls into
-``build``/``update``/``image``/``dockerfile``, and renders results. Expected failures are
-:class:`dockyard.errors.DockyardError`; :func:`main` turns each into one line on stderr and its
-documented exit code. Anything else is a bug and keeps its traceback.
-"""
+"""The click group of ``dockyard`` and its entry point (see :mod:`dockyard.cli`)."""
 
 from __future__ import annotations
 
@@ -20,10 +14,9 @@ import click
 
 from dockyard import __version__
 from dockyard.cli._app import Application
-from dockyard.errors import DockyardError
-from dockyard.secrets import redact
+from dockyard.errors import DockyardError, error_line
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "LazyGroup", "cli", "main"]
 
 # Explicit registry of commands: name -> module under dockyard.cli. No magic discovery.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -105,7 +98,7 @@ def _run(argv: list[str] | None) -> int:
         exc.show()
         return 2 if isinstance(exc, click.UsageError) else exc.exit_code
     except DockyardError as exc:
-        click.echo(f"dockyard: error: {redact(str(exc))}", err=True)
+        click.echo(error_line(exc), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("dockyard: interrupted", err=True)
