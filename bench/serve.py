@@ -303,6 +303,19 @@ class Bench:
         answer.raise_for_status()
         return answer.json()
 
+    def answer_buckets(self) -> dict[str, float]:
+        """The server's own histogram of webhook answer times (``/metrics``), by bucket bound."""
+        answer = httpx.get(
+            f"{self.url}/metrics", headers={"Authorization": f"Bearer {self.token}"}, timeout=10
+        )
+        answer.raise_for_status()
+        buckets = {}
+        for line in answer.text.splitlines():
+            if line.startswith("dockyard_serve_webhook_answer_seconds_bucket{"):
+                bound = line.split('le="', 1)[1].split('"', 1)[0]
+                buckets[bound] = float(line.rsplit(" ", 1)[1])
+        return buckets
+
     def idle(self) -> bool:
         builds = [b for app in ("web", "poll") for b in self.api(f"/api/v1/apps/{app}/builds")]
         return all(b["status"] in ("live", "failed", "rolled_back", "skipped") for b in builds)
@@ -432,8 +445,12 @@ class Bench:
             )
             return answer.status_code, time.monotonic() - started, answer.text
 
+        before = self.answer_buckets()
         with ThreadPoolExecutor(max_workers=senders) as pool:
             answers = list(pool.map(send, order))
+        # The server's own view (from its handler's start to its answer): what of the time the
+        # senders saw was spent inside it.
+        inside = {k: v - before.get(k, 0.0) for k, v in self.answer_buckets().items()}
         last = f"burst-{senders}-{BURST_COMMITS - 1}"
         wait_for(
             lambda: serving(port) == last, timeout=600, what="the burst's last commit", step=0.2
@@ -456,6 +473,8 @@ class Bench:
             "answers": statuses,
             "answer_p50_ms": round(statistics.median(times) * 1000, 1),
             "answer_p99_ms": round(times[int(len(times) * 0.99) - 1] * 1000, 1),
+            "server_within_10ms": int(inside.get("0.01", 0)),
+            "server_within_50ms": int(inside.get("0.05", 0)),
             "builds": sum(per_commit.values()),
             "built_twice": sum(1 for n in per_commit.values() if n > 1),
             "last_commit_live": serving(port) == last,
@@ -548,7 +567,10 @@ def render(results: dict[str, Any]) -> str:
             f"{burst['built_twice']} commits built twice, last commit live: "
             f"{burst['last_commit_live']} | | 0 lost, 0 built twice |",
             f"| time to answer a webhook, {who} | p50 {burst['answer_p50_ms']} ms, p99 "
-            f"{burst['answer_p99_ms']} ms | | p99 < 50 ms |",
+            f"{burst['answer_p99_ms']} ms (in the server's own handler: "
+            f"{burst.get('server_within_10ms', '?')} within 10 ms, "
+            f"{burst.get('server_within_50ms', '?')} within 50 ms, of {burst['deliveries']}) "
+            "| | p99 < 50 ms |",
         ]
     rows += [
         f"| RSS idle (at start / after the run) | {rss['idle_start_mb']} / {rss['idle_after_mb']}"
