@@ -150,7 +150,7 @@ class _Metrics(Collector):
         deliveries = CounterMetricFamily(
             "dockyard_serve_deliveries", "Deliveries received, by outcome.", labels=["outcome"]
         )
-        for outcome, count in sorted(inbox.counters.deliveries.items()):
+        for outcome, count in sorted(inbox.counters.snapshot(inbox.counters.deliveries).items()):
             deliveries.add_metric([outcome], count)
         yield deliveries
         builds = CounterMetricFamily(
@@ -158,7 +158,7 @@ class _Metrics(Collector):
             "Builds and rollbacks finished, by final stage.",
             labels=["stage"],
         )
-        for stage, count in sorted(inbox.counters.builds.items()):
+        for stage, count in sorted(inbox.counters.snapshot(inbox.counters.builds).items()):
             builds.add_metric([stage], count)
         yield builds
         waiting = GaugeMetricFamily("dockyard_serve_queue_waiting", "Deliveries waiting.")

@@ -245,13 +245,20 @@ class StoreSink:
 
 @dataclass
 class _Counters:
-    """What /metrics reports; updated under the inbox's lock."""
+    """What /metrics reports; under a lock of their own, so that counting a replay never waits
+    for the queue's lock."""
 
     deliveries: dict[str, int] = field(default_factory=dict)
     builds: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, table: dict[str, int], key: str) -> None:
-        table[key] = table.get(key, 0) + 1
+        with self._lock:
+            table[key] = table.get(key, 0) + 1
+
+    def snapshot(self, table: dict[str, int]) -> dict[str, int]:
+        with self._lock:
+            return dict(table)
 
 
 class Inbox:
@@ -284,10 +291,9 @@ class Inbox:
     def accept(self, delivery: Delivery) -> Accept:
         """Store a delivery to carry out (202), or say why not (duplicate, full)."""
         if self.store.get_delivery(delivery.id) is not None:
-            # A replay or a forge's retry (most of a burst): one indexed read, and the lock
-            # only for the counter (the queue's state is not read).
-            with self._lock:
-                self.counters.add(self.counters.deliveries, AcceptOutcome.DUPLICATE.value)
+            # A replay or a forge's retry (most of a burst): one indexed read that waits for no
+            # writer, and not the queue's lock (its state is not read).
+            self.counters.add(self.counters.deliveries, AcceptOutcome.DUPLICATE.value)
             return Accept(AcceptOutcome.DUPLICATE)
         with self._lock:
             queued = self.store.deliveries(statuses=[DeliveryStatus.QUEUED], app=delivery.app)

@@ -301,6 +301,7 @@ class Store:
 
     def __init__(self, engine: Engine, *, url: str) -> None:
         self._engine = engine
+        self._reader = engine.execution_options(**{_READ_ONLY: True})
         self._url = url
         self._lock = threading.RLock()  # one writer at a time in this process (SQLite)
 
@@ -328,12 +329,24 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
+        """A transaction that writes: one at a time in this process (and, with SQLite, across
+        the server and its build processes: it takes the file's write lock as it begins)."""
         with self._lock:
             try:
                 with self._engine.begin() as conn:
                     yield conn
             except OperationalError as exc:
                 raise StoreError(f"the database failed: {redact(str(exc.orig))}") from None
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A transaction that only reads: it waits for no writer (WAL gives it a snapshot), so a
+        burst of replayed webhooks is answered in parallel while builds write their logs."""
+        try:
+            with self._reader.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(f"the database failed: {redact(str(exc.orig))}") from None
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -357,13 +370,13 @@ class Store:
         return len(MIGRATIONS)
 
     def schema_version(self) -> int:
-        with self._tx() as conn:
+        with self._read() as conn:
             return int(conn.execute(sa.select(schema_version.c.version)).scalar_one())
 
     # -- deliveries --------------------------------------------------------------------------
 
     def get_delivery(self, delivery_id: str) -> Delivery | None:
-        with self._tx() as conn:
+        with self._read() as conn:
             row = conn.execute(deliveries.select().where(deliveries.c.id == delivery_id)).first()
         return None if row is None else _delivery(row._mapping)
 
@@ -400,7 +413,7 @@ class Store:
             query = query.where(deliveries.c.status.in_([s.value for s in statuses]))
         if app is not None:
             query = query.where(deliveries.c.app == app)
-        with self._tx() as conn:
+        with self._read() as conn:
             return [_delivery(row._mapping) for row in conn.execute(query)]
 
     def set_delivery(
@@ -418,7 +431,7 @@ class Store:
             conn.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(values))
 
     def count_deliveries(self, status: DeliveryStatus) -> int:
-        with self._tx() as conn:
+        with self._read() as conn:
             return int(
                 conn.execute(
                     sa.select(sa.func.count()).where(deliveries.c.status == status.value)
@@ -481,20 +494,20 @@ class Store:
             )
 
     def get_build(self, build_id: int) -> Build | None:
-        with self._tx() as conn:
+        with self._read() as conn:
             row = conn.execute(builds.select().where(builds.c.id == build_id)).first()
         return None if row is None else _build(row._mapping)
 
     def builds(self, app: str, *, limit: int = 50) -> list[Build]:
         """The app's builds, newest first."""
         query = builds.select().where(builds.c.app == app).order_by(builds.c.id.desc()).limit(limit)
-        with self._tx() as conn:
+        with self._read() as conn:
             return [_build(row._mapping) for row in conn.execute(query)]
 
     def unfinished_builds(self) -> list[Build]:
         final = [stage.value for stage in FINAL_STAGES]
         query = builds.select().where(builds.c.status.not_in(final)).order_by(builds.c.id)
-        with self._tx() as conn:
+        with self._read() as conn:
             return [_build(row._mapping) for row in conn.execute(query)]
 
     def stage_times(self, build_ids: Sequence[int]) -> dict[int, list[tuple[Stage, float]]]:
@@ -507,7 +520,7 @@ class Store:
             .where(build_stages.c.build_id.in_(list(build_ids)))
             .order_by(build_stages.c.id)
         )
-        with self._tx() as conn:
+        with self._read() as conn:
             for row in conn.execute(query):
                 found[int(row.build_id)].append((Stage(row.stage), float(row.at)))
         return found
@@ -523,7 +536,7 @@ class Store:
             .where(build_logs.c.id > after)
             .order_by(build_logs.c.id)
         )
-        with self._tx() as conn:
+        with self._read() as conn:
             return [LogLine(id=int(r.id), line=str(r.line)) for r in conn.execute(query)]
 
     # -- deployments -------------------------------------------------------------------------
@@ -573,11 +586,11 @@ class Store:
             .order_by(deployments.c.id.desc())
             .limit(limit)
         )
-        with self._tx() as conn:
+        with self._read() as conn:
             return [_deployment(row._mapping) for row in conn.execute(query)]
 
     def get_deployment(self, deployment_id: int) -> Deployment | None:
-        with self._tx() as conn:
+        with self._read() as conn:
             row = conn.execute(
                 deployments.select().where(deployments.c.id == deployment_id)
             ).first()
@@ -617,7 +630,7 @@ class Store:
 
     def layers(self, build_id: int) -> dict[str, object] | None:
         """What :meth:`set_layers` kept for the build, or None."""
-        with self._tx() as conn:
+        with self._read() as conn:
             row = conn.execute(
                 sa.select(build_layers.c.summary).where(build_layers.c.build_id == build_id)
             ).first()
@@ -625,7 +638,7 @@ class Store:
 
     def commit_facts(self, app: str, sha: str) -> tuple[str, str] | None:
         """(subject, author) of a commit the app built, or None when none was recorded."""
-        with self._tx() as conn:
+        with self._read() as conn:
             row = conn.execute(
                 sa.select(commits.c.subject, commits.c.author).where(
                     commits.c.app == app, commits.c.sha == sha
@@ -649,7 +662,7 @@ class Store:
         return True
 
     def token_by_hash(self, sha256: str) -> TokenRecord | None:
-        with self._tx() as conn:
+        with self._read() as conn:
             row = conn.execute(tokens.select().where(tokens.c.sha256 == sha256)).first()
         if row is None:
             return None
@@ -658,7 +671,7 @@ class Store:
         )
 
     def tokens(self) -> list[TokenRecord]:
-        with self._tx() as conn:
+        with self._read() as conn:
             rows = list(conn.execute(tokens.select().order_by(tokens.c.name)))
         return [
             TokenRecord(name=str(r.name), scope=Scope.parse(str(r.scope)), created_at=r.created_at)
@@ -667,11 +680,14 @@ class Store:
 
     def ping(self) -> bool:
         try:
-            with self._tx() as conn:
+            with self._read() as conn:
                 conn.execute(sa.select(1))
         except (StoreError, SQLAlchemyError):
             return False
         return True
+
+
+_READ_ONLY = "dockyard_read_only"  # an execution option: the transaction only reads
 
 
 def _engine(url: str) -> Engine:
@@ -681,7 +697,14 @@ def _engine(url: str) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = sa.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            # reads run side by side (a burst of replays): keep enough connections open that
+            # they are not made and closed per request
+            pool_size=8,
+            max_overflow=16,
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi: Any, _record: Any) -> None:
@@ -698,8 +721,9 @@ def _engine(url: str) -> Engine:
             # The server and its build processes write the same file. A transaction that read
             # first could not write after another process's commit (SQLite answers "busy" at
             # once, the timeout does not apply); one that takes the write lock at its start
-            # waits its turn instead.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # waits its turn instead. Reads take no lock.
+            read_only = conn.get_execution_options().get(_READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(
