@@ -80,6 +80,12 @@ def tools() -> list[Tool]:
     ]
 
 
+# One process per file only: `--server` asks a resident lint process (the first call starts it).
+SERVER_TOOL = Tool(
+    "dockyard_server", [str(DOCKYARD), "lint", "--server", "--no-fail", "-f", "json"]
+)
+
+
 def corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS.iterdir() if p.is_file())
 
@@ -96,19 +102,45 @@ def run_all_in_one(*, tool: Tool, files: list[Path], cwd: Path) -> tuple[float, 
 
 def run_per_file(*, tools_: list[Tool], files: list[Path], cwd: Path) -> dict[str, Any]:
     """Lint one file per process, as editors and pre-commit hooks do, the tools taking turns on
-    each file (so a change of machine load hits both); return times and unparsed files."""
+    each file (so a change of machine load hits both); return times, unparsed files, and the
+    files where dockyard's report with ``--server`` differs from its report without."""
     seconds = dict.fromkeys((t.name for t in tools_), 0.0)
     failed: dict[str, set[str]] = {t.name: set() for t in tools_}
-    for path in files:
-        for tool in tools_:
-            started = time.perf_counter()
-            proc = subprocess.run(
-                [*tool.argv, str(path)], cwd=cwd, capture_output=True, text=True, check=False
-            )
-            seconds[tool.name] += time.perf_counter() - started
-            if not parsed_ok(tool=tool, returncode=proc.returncode, stdout=proc.stdout):
-                failed[tool.name].add(path.name)
-    return {"seconds": seconds, "failed": failed}
+    differ: set[str] = set()
+    runtime = cwd / "run"  # the lint server's socket directory, for this run alone
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime)}
+    try:
+        for path in files:
+            outputs: dict[str, tuple[int, str]] = {}
+            for tool in tools_:
+                started = time.perf_counter()
+                proc = subprocess.run(
+                    [*tool.argv, str(path)],
+                    cwd=cwd,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                    env=env,
+                )
+                seconds[tool.name] += time.perf_counter() - started
+                outputs[tool.name] = (proc.returncode, proc.stdout)
+                if not parsed_ok(tool=tool, returncode=proc.returncode, stdout=proc.stdout):
+                    failed[tool.name].add(path.name)
+            if SERVER_TOOL.name in outputs and outputs[SERVER_TOOL.name] != outputs["dockyard"]:
+                differ.add(path.name)
+    finally:
+        stop_lint_servers(runtime)
+    return {"seconds": seconds, "failed": failed, "server_differs": sorted(differ)}
+
+
+def stop_lint_servers(runtime: Path) -> None:
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(runtime).encode() in cmdline.read_bytes():
+                os.kill(int(cmdline.parent.name), 15)
+        except OSError:
+            continue
 
 
 def parsed_ok(*, tool: Tool, returncode: int, stdout: str) -> bool:
@@ -502,8 +534,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 seconds, runs[tool.name] = run_all_in_one(tool=tool, files=files, cwd=Path(tmp))
                 timings[tool.name].append(seconds)
         per_file = (
-            run_per_file(tools_=tools(), files=files, cwd=Path(tmp)) if args.per_file else None
+            run_per_file(tools_=[*tools(), SERVER_TOOL], files=files, cwd=Path(tmp))
+            if args.per_file
+            else None
         )
+        if per_file is not None:
+            report["tools"][SERVER_TOOL.name] = {
+                "per_file_seconds": round(per_file["seconds"][SERVER_TOOL.name], 3),
+                "report_differs": per_file["server_differs"],
+            }
         for tool in tools():
             run = runs[tool.name]
             entry: dict[str, Any] = {
@@ -571,6 +610,20 @@ def table(report: dict[str, Any]) -> str:
                 f"{hado['per_file_seconds']}",
                 f"{dock['per_file_seconds']} ({speed_ratio(report, 'per_file_seconds')}x)",
                 "<= 1.0x",
+            )
+        )
+    server = report["tools"].get(SERVER_TOOL.name)
+    if server is not None:
+        rows.append(
+            (
+                "wall time, one process per file, dockyard `--server` (a resident lint process; "
+                "the first call starts it) (s)",
+                f"{hado['per_file_seconds']}",
+                f"{server['per_file_seconds']} "
+                f"({speed_ratio(report, 'per_file_seconds', tool=SERVER_TOOL.name)}x); "
+                f"report as without `--server` on {report['files'] - len(server['report_differs'])}"
+                f"/{report['files']} files",
+                "<= 2.0x",
             )
         )
     for field_name, what in (
@@ -695,6 +748,15 @@ def where_time_goes(report: dict[str, Any]) -> list[str]:
             f"imports), hadolint {hado['per_file_seconds'] / files * 1000:.0f} ms, and ShellCheck "
             f"adds {(dock['per_file_seconds'] - bare['per_file_seconds']) / files * 1000:.0f} ms "
             "per file to dockyard."
+        )
+    server = report["tools"].get(SERVER_TOOL.name)
+    if server is not None:
+        files = report["files"]
+        lines.append(
+            f"With `--server`, a call takes {server['per_file_seconds'] / files * 1000:.0f} ms "
+            "per file: Python's start-up, the client's few imports (no click, typing or rules) "
+            "and one round trip to the resident process, which lints with everything already "
+            "imported."
         )
     return [*lines, ""]
 

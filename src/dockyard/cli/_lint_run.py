@@ -98,6 +98,13 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec("no_color", ("--no-color",), OptionKind.FLAG, "No colours, even on a terminal."),
     OptionSpec(
+        "server",
+        ("--server",),
+        OptionKind.FLAG,
+        "Answer from a resident lint process (started on first use, gone after 10 idle"
+        " minutes): for editors and hooks that lint one file per call.",
+    ),
+    OptionSpec(
         "fix", ("--fix",), OptionKind.FLAG, "Apply the safe fixes in place, then lint.", fast=False
     ),
     OptionSpec(
@@ -130,6 +137,7 @@ class LintOptions:
     trusted: tuple[str, ...] = ()
     no_shellcheck: bool = False
     no_color: bool = False
+    server: bool = False
     fix: bool = False
     diff: bool = False
     pin: bool = False
@@ -256,22 +264,29 @@ def report(
     return exit_code(results, config)
 
 
-def run_fast(args: Sequence[str]) -> int | None:
+def run_fast(
+    args: Sequence[str],
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int | None:
     """``dockyard lint ARGS`` without click: the exit code, or None when click must read ARGS.
-    Failures are one line and their exit code, as :func:`dockyard.cli.main` gives them."""
+    Failures are one line and their exit code, as :func:`dockyard.cli.main` gives them. The
+    streams and environment are the process's by default (the lint server passes a client's)."""
     import os
 
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
     options = parse_fast(args)
     if options is None:
         return None
     try:
-        config = lint_config(options, environ=os.environ)
-        return report(
-            read_sources(options.files), config=config, stdout=sys.stdout, stderr=sys.stderr
-        )
+        config = lint_config(options, environ=os.environ if environ is None else environ)
+        return report(read_sources(options.files), config=config, stdout=out, stderr=err)
     except DockyardError as exc:
-        sys.stderr.write(error_line(exc) + "\n")
+        err.write(error_line(exc) + "\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("dockyard: interrupted\n")
+        err.write("dockyard: interrupted\n")
         return 130
