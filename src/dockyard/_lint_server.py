@@ -83,6 +83,9 @@ def ask(args: list[str], *, environ: Mapping[str, str]) -> int | None:
         answer = marshal.loads(_read_all(conn))  # noqa: S302 (this user's own server)
     except (OSError, EOFError, ValueError, TypeError):
         answer = None
+    except KeyboardInterrupt:
+        sys.stderr.write("dockyard: interrupted\n")
+        return 130
     finally:
         conn.close()
     if not isinstance(answer, dict) or not isinstance(answer.get("code"), int):
