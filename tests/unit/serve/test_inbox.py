@@ -427,3 +427,48 @@ def test_a_push_does_not_replace_a_queued_rollback(store: Store, tmp_path: Path)
         "p1": DeliveryStatus.SUPERSEDED,
         "p2": DeliveryStatus.QUEUED,
     }
+
+
+class CountingStore(Store):
+    """The real store, counting the reads of one delivery."""
+
+    lookups = 0
+
+    def get_delivery(self, delivery_id: str) -> Delivery | None:
+        self.lookups += 1
+        return super().get_delivery(delivery_id)
+
+
+def test_a_replay_of_a_delivery_stored_here_is_answered_without_reading_the_store(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    Store.open(url).close()  # migrated
+    store = CountingStore(Store.open(url)._engine, url=url)
+    try:
+        inbox = _inbox(store, _config(tmp_path, queue_limit=1), FakeRunner({}))
+        assert inbox.accept(_delivery("d1")).outcome is AcceptOutcome.QUEUED
+        assert inbox.accept(_delivery("d2", "api")).outcome is AcceptOutcome.FULL
+        before = store.lookups
+        for _ in range(3):
+            assert inbox.accept(_delivery("d1")).outcome is AcceptOutcome.DUPLICATE
+        assert store.lookups == before
+        # A refused delivery was never stored: its retry is looked up, and still refused.
+        assert inbox.accept(_delivery("d2", "api")).outcome is AcceptOutcome.FULL
+        assert store.lookups > before
+        # One stored before this server started (another process, or before a restart) is
+        # found in the store, and known from then on.
+        other = Store.open(url)
+        assert other.add_delivery(_delivery("d3", "api"))
+        other.close()
+        assert inbox.accept(_delivery("d3", "api")).outcome is AcceptOutcome.DUPLICATE
+        seen = store.lookups
+        assert inbox.accept(_delivery("d3", "api")).outcome is AcceptOutcome.DUPLICATE
+        assert store.lookups == seen
+        assert inbox.counters.snapshot(inbox.counters.deliveries) == {
+            "queued": 1,
+            "full": 2,
+            "duplicate": 5,
+        }
+    finally:
+        store.close()
