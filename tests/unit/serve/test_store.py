@@ -260,37 +260,3 @@ def test_stage_durations_count_queueing_retries_and_the_running_stage() -> None:
     assert stage_durations(10.0, retried) == {"queued": 2.0, "building": 23.0}
     assert stage_durations(10.0, [], now=15.0) == {"queued": 5.0}
     assert stage_durations(10.0, []) == {}
-
-
-def test_a_read_does_not_wait_for_another_process_s_writer_and_a_write_waits_its_turn(
-    store: Store, store_url: str
-) -> None:
-    import sqlite3
-    import threading
-
-    assert store.add_delivery(_delivery("d1"))
-    # Another process (a build's) in the middle of a write transaction.
-    other = sqlite3.connect(store_url.removeprefix("sqlite:///"), isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    other.execute("UPDATE deliveries SET reason = 'not yet committed' WHERE id = 'd1'")
-    seen: list[Delivery | None] = []
-    reader = threading.Thread(target=lambda: seen.append(store.get_delivery("d1")))
-    writer = threading.Thread(
-        target=lambda: store.set_delivery("d1", DeliveryStatus.DONE, reason="written after")
-    )
-    try:
-        reader.start()
-        reader.join(10)
-        assert not reader.is_alive()
-        assert seen[0] is not None
-        assert seen[0].reason is None  # the last committed state
-        writer.start()
-        writer.join(0.5)
-        assert writer.is_alive()  # waits for the other writer's lock, not "database is locked"
-    finally:
-        other.execute("COMMIT")
-        other.close()
-    writer.join(10)
-    done = store.get_delivery("d1")
-    assert done is not None
-    assert (done.status, done.reason) == (DeliveryStatus.DONE, "written after")
