@@ -5,37 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from dockyard.serve._store import Delivery, DeliveryKind, DeliveryStatus, Store
-
-
-@pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'state' / 'serve.db'}"
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    opened = Store.open(store_url)
-    yield opened
-    opened.close()
-
-
-def _delivery(delivery_id: str) -> Delivery:
-    return Delivery(
-        id=delivery_id,
-        app="web",
-        provider="github",
-        kind=DeliveryKind.BUILD,
-        received_at=1.0,
-        commit="a" * 40,
-        status=DeliveryStatus.QUEUED,
-        reason=None,
-    )
+from dockyard.serve._store import Delivery, DeliveryStatus, Store
+from tests.unit.serve.test_store import _delivery
+from tests.unit.serve.test_store import store as store  # the SQLite store of those tests
+from tests.unit.serve.test_store import store_url as store_url
 
 
 def test_a_read_does_not_wait_for_another_process_s_writer_and_a_write_waits_its_turn(
