@@ -331,22 +331,15 @@ class Store:
     def _tx(self) -> Iterator[Connection]:
         """A transaction that writes: one at a time in this process (and, with SQLite, across
         the server and its build processes: it takes the file's write lock as it begins)."""
-        with self._lock:
-            try:
-                with self._engine.begin() as conn:
-                    yield conn
-            except OperationalError as exc:
-                raise StoreError(f"the database failed: {redact(str(exc.orig))}") from None
+        with self._lock, _one_line_errors(), self._engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         """A transaction that only reads: it waits for no writer (WAL gives it a snapshot), so a
         burst of replayed webhooks is answered in parallel while builds write their logs."""
-        try:
-            with self._reader.begin() as conn:
-                yield conn
-        except OperationalError as exc:
-            raise StoreError(f"the database failed: {redact(str(exc.orig))}") from None
+        with _one_line_errors(), self._reader.begin() as conn:
+            yield conn
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -685,6 +678,14 @@ class Store:
         except (StoreError, SQLAlchemyError):
             return False
         return True
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        raise StoreError(f"the database failed: {redact(str(exc.orig))}") from None
 
 
 _READ_ONLY = "dockyard_read_only"  # an execution option: the transaction only reads
