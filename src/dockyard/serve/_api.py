@@ -15,6 +15,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -59,11 +60,14 @@ from dockyard.serve._store import (
 )
 from dockyard.serve._tokens import authenticate
 
-__all__ = ["MAX_BODY_BYTES", "ServeState", "choose_rollback", "make_app"]
+__all__ = ["INLINE_BODY_BYTES", "MAX_BODY_BYTES", "ServeState", "choose_rollback", "make_app"]
 
 log = logging.getLogger("dockyard.serve.api")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# A webhook body up to this size is checked (HMAC, JSON) on the event loop: it takes some
+# microseconds. A larger one (a push of thousands of commits) is checked in a thread.
+INLINE_BODY_BYTES = 256 * 1024
 
 
 @dataclass
@@ -219,7 +223,9 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
 
     # -- webhooks ----------------------------------------------------------------------------
 
-    def forge_hook(name: str, headers: Mapping[str, str], raw: bytes) -> Response:
+    def forge_delivery(name: str, headers: Mapping[str, str], raw: bytes) -> Response | Delivery:
+        """A forge's webhook checked (signature, event, branch and paths): the delivery to
+        store, or the answer when there is none (pong, an event that is not a push)."""
         app = app_or_404(name)
         if app.webhook is None:
             raise _Refused(404, f"app {name} takes no webhooks (no webhook in its config)")
@@ -242,7 +248,7 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
                 {"status": "ignored", "reason": f"event {event.event} is not a push"}
             )
         decision = decide_push(app, event)
-        delivery = Delivery(
+        return Delivery(
             id=event.delivery_id,
             app=name,
             provider=app.webhook.provider.value,
@@ -252,13 +258,20 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
             status=DeliveryStatus.QUEUED if decision.build else DeliveryStatus.IGNORED,
             reason=decision.reason,
         )
-        if not decision.build:
-            if not inbox.record(delivery):
-                return JSONResponse({"status": "duplicate", "delivery": delivery.id})
-            return JSONResponse(
-                {"status": "ignored", "reason": decision.reason, "delivery": delivery.id}
-            )
-        return queued_answer(delivery)
+
+    def store_forge_delivery(delivery: Delivery) -> Response:
+        if delivery.status is DeliveryStatus.QUEUED:
+            return queued_answer(delivery)
+        if not inbox.record(delivery):
+            return JSONResponse({"status": "duplicate", "delivery": delivery.id})
+        return JSONResponse(
+            {"status": "ignored", "reason": delivery.reason, "delivery": delivery.id}
+        )
+
+    # One thread stores the webhooks' deliveries, one after another. A thread per request
+    # (Starlette's pool) would have them queue for the inbox's lock, each waiting its turn for
+    # the GIL among all the others: under a burst the last one waited 100 ms and more.
+    hooks_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="serve-hooks")
 
     async def hook(request: Request) -> Response:
         started = time.perf_counter()
@@ -266,7 +279,16 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
             raw = await _body(request)
             headers = dict(request.headers)
             name = request.path_params["app"]
-            return await run_in_threadpool(forge_hook, name, headers, raw)
+            if len(raw) <= INLINE_BODY_BYTES:  # a push's payload: checked on the loop at once
+                checked = forge_delivery(name, headers, raw)
+            else:
+                checked = await run_in_threadpool(forge_delivery, name, headers, raw)
+            if isinstance(checked, Response):
+                return checked
+            if inbox.replayed(checked.id):  # most of a burst: answered from memory
+                return JSONResponse({"status": "duplicate", "delivery": checked.id})
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(hooks_thread, store_forge_delivery, checked)
         except _Refused as refused:
             return _error(refused.status, refused.message, refused.headers)
         finally:

@@ -173,7 +173,13 @@ _DEPLOYMENT_STATUS = {s.value: s for s in DeploymentStatus}
 
 
 class StoreSink:
-    """The pipeline's :class:`~dockyard.serve._pipeline.Sink`, written into the store."""
+    """The pipeline's :class:`~dockyard.serve._pipeline.Sink`, written into the store.
+
+    Log lines are written in batches: at most ``log_delay_s`` after the first one waiting, and
+    before anything else the sink writes (a stage, the image, a deployment) or at :meth:`close`.
+    A build prints hundreds of lines; one write each would take SQLite's write lock hundreds of
+    times and make the server's own writes (a webhook being accepted) wait for it.
+    """
 
     def __init__(
         self,
@@ -184,6 +190,7 @@ class StoreSink:
         commit: str | None,
         clock: Callable[[], float] = time.time,
         on_stage: Callable[[Stage], None] | None = None,
+        log_delay_s: float = 0.25,
     ) -> None:
         self.store = store
         self.build_id = build_id
@@ -192,8 +199,13 @@ class StoreSink:
         self.clock = clock
         self.last: Stage = Stage.QUEUED
         self._on_stage = on_stage
+        self._log_delay_s = log_delay_s
+        self._waiting: list[str] = []
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()  # the waiting lines, the timer, and the order of writes
 
     def stage(self, stage: Stage, *, reason: str | None = None) -> None:
+        self.flush()
         self.last = stage
         self.store.set_stage(
             self.build_id,
@@ -205,7 +217,25 @@ class StoreSink:
             self._on_stage(stage)
 
     def log(self, line: str) -> None:
-        self.store.add_log(self.build_id, redact(line))
+        with self._lock:
+            self._waiting.append(redact(line))
+            if self._timer is None:
+                self._timer = threading.Timer(self._log_delay_s, self.flush)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def flush(self) -> None:
+        """Write the waiting log lines now."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            lines, self._waiting = self._waiting, []
+            self.store.add_logs(self.build_id, lines)  # under the lock: batches stay in order
+
+    def close(self) -> None:
+        """Write what waits; the sink may still be used after (it starts a new batch)."""
+        self.flush()
 
     def built(
         self,
@@ -217,6 +247,7 @@ class StoreSink:
         author: str = "",
         layers: Mapping[str, object] | None = None,
     ) -> None:
+        self.flush()
         self.store.set_built(self.build_id, digest=digest, size_bytes=size_bytes, findings=findings)
         if layers is not None:
             self.store.set_layers(self.build_id, layers)
@@ -231,6 +262,7 @@ class StoreSink:
         status: str,
         reason: str | None,
     ) -> None:
+        self.flush()
         self.store.add_deployment(
             app=self.app,
             build_id=self.build_id,
@@ -310,21 +342,26 @@ class Inbox:
 
     # -- accepting ---------------------------------------------------------------------------
 
+    def replayed(self, delivery_id: str) -> bool:
+        """True (and counted as a duplicate) when ``delivery_id`` is one this server stored or
+        found stored lately; it touches no store and no lock but the counters', so it may run on
+        the event loop. False says nothing: :meth:`accept` or :meth:`record` looks it up."""
+        if not self._seen.known(delivery_id):
+            return False
+        self.counters.add(self.counters.deliveries, AcceptOutcome.DUPLICATE.value)
+        return True
+
     def accept(self, delivery: Delivery) -> Accept:
         """Store a delivery to carry out (202), or say why not (duplicate, full)."""
-        if self._seen.known(delivery.id) or self.store.get_delivery(delivery.id) is not None:
-            # A replay or a forge's retry (most of a burst): answered from the ids this server
-            # stored lately, else by one indexed read; never under the queue's lock.
-            self._seen.add(delivery.id)
-            self.counters.add(self.counters.deliveries, AcceptOutcome.DUPLICATE.value)
+        if self.replayed(delivery.id):  # most of a burst: no read at all
             return Accept(AcceptOutcome.DUPLICATE)
         with self._lock:
-            queued = self.store.deliveries(statuses=[DeliveryStatus.QUEUED], app=delivery.app)
+            view = self.store.queue_view(delivery.id, app=delivery.app)
             decision = decide_accept(
-                seen=self.store.get_delivery(delivery.id) is not None,
+                seen=view.seen,
                 # A push replaces a queued push, never a queued rollback (nor the reverse).
-                queued_for_app=[d for d in queued if d.kind is delivery.kind],
-                waiting=self.store.count_deliveries(DeliveryStatus.QUEUED),
+                queued_for_app=[d for d in view.queued_for_app if d.kind is delivery.kind],
+                waiting=view.waiting,
                 queue_limit=self.config.queue_limit,
             )
             if decision.outcome is AcceptOutcome.QUEUED:
@@ -563,6 +600,7 @@ class Inbox:
             if final not in FINAL_STAGES:
                 final = Stage.FAILED
             sink.stage(final, reason=None if final is not Stage.FAILED else "the pipeline stopped")
+        sink.close()
         with self._lock:
             self.counters.add(self.counters.builds, final.value)
         if self.notify is not None:

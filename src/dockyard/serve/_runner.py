@@ -277,8 +277,8 @@ def child_main() -> int:
     from dockyard.serve._store import Store
 
     store = Store.open(job.database_url)
+    sink = StoreSink(store, build_id=job.build_id, app=job.app.name, commit=job.commit)
     try:
-        sink = StoreSink(store, build_id=job.build_id, app=job.app.name, commit=job.commit)
         credentials = CredentialStore.from_environment(environ=os.environ)
         deployer = LazyDeployer(job.state_dir / "deploy", credentials=credentials)
         context = pipeline_context(job.state_dir, deployer=deployer)
@@ -291,6 +291,7 @@ def child_main() -> int:
             assert job.digest is not None
             final = run_rollback(job.app, digest=job.digest, sink=sink, context=context)
     finally:
+        sink.close()  # the log lines still waiting, even when the job raised
         store.close()
     sys.stdout.write(Outcome(final=final, last=sink.last).dumps() + "\n")
     sys.stdout.flush()

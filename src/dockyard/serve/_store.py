@@ -40,6 +40,7 @@ __all__ = [
     "Deployment",
     "DeploymentStatus",
     "LogLine",
+    "QueueView",
     "Scope",
     "Store",
     "TokenRecord",
@@ -134,6 +135,15 @@ class Deployment:
     status: DeploymentStatus
     reason: str | None
     created_at: float
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """What deciding on a new delivery needs, read at one moment."""
+
+    seen: bool  # its id is stored
+    queued_for_app: list[Delivery]  # the app's deliveries waiting, oldest first
+    waiting: int  # deliveries waiting over all apps
 
 
 @dataclass(frozen=True)
@@ -373,6 +383,28 @@ class Store:
             row = conn.execute(deliveries.select().where(deliveries.c.id == delivery_id)).first()
         return None if row is None else _delivery(row._mapping)
 
+    def queue_view(self, delivery_id: str, *, app: str) -> QueueView:
+        """Whether ``delivery_id`` is stored, and the queue as it stands, in one read."""
+        queued = DeliveryStatus.QUEUED.value
+        with self._read() as conn:
+            seen = conn.execute(
+                sa.select(deliveries.c.id).where(deliveries.c.id == delivery_id)
+            ).first()
+            waiting = conn.execute(
+                sa.select(sa.func.count()).where(deliveries.c.status == queued)
+            ).scalar_one()
+            rows = conn.execute(
+                deliveries.select()
+                .where(deliveries.c.status == queued)
+                .where(deliveries.c.app == app)
+                .order_by(deliveries.c.received_at, deliveries.c.id)
+            )
+            return QueueView(
+                seen=seen is not None,
+                queued_for_app=[_delivery(row._mapping) for row in rows],
+                waiting=int(waiting),
+            )
+
     def add_delivery(self, delivery: Delivery, *, supersede: Sequence[str] = ()) -> bool:
         """Store ``delivery`` and mark ``supersede`` (queued ids) replaced by it, in one
         transaction; False (nothing changed) when its id was seen before."""
@@ -519,8 +551,14 @@ class Store:
         return found
 
     def add_log(self, build_id: int, line: str) -> None:
+        self.add_logs(build_id, [line])
+
+    def add_logs(self, build_id: int, lines: Sequence[str]) -> None:
+        """Append ``lines`` to a build's log, in order, in one transaction."""
+        if not lines:
+            return
         with self._tx() as conn:
-            conn.execute(build_logs.insert().values(build_id=build_id, line=line))
+            conn.execute(build_logs.insert(), [{"build_id": build_id, "line": x} for x in lines])
 
     def log_lines(self, build_id: int, *, after: int = 0) -> list[LogLine]:
         query = (

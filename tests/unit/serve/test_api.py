@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from dockyard.serve._api import choose_rollback
+from dockyard.serve._api import INLINE_BODY_BYTES, choose_rollback
 from dockyard.serve._pipeline import Stage
 from dockyard.serve._store import (
     Delivery,
@@ -67,6 +67,17 @@ def test_a_signed_push_is_stored_then_answered_202_and_a_replay_200_duplicate(ap
     status, answer, _ = _github(api, github_push())
     assert (status, answer) == (200, {"status": "duplicate", "delivery": "github:d-1"})
     assert len(api.state.store.deliveries()) == 1
+
+
+def test_a_push_too_large_to_check_on_the_event_loop_is_checked_all_the_same(api: Api) -> None:
+    files = [f"src/module_{n:05}.py" for n in range(20_000)]  # a push of a big refactoring
+    data = github_push(changed=files)
+    assert len(body(data)) > INLINE_BODY_BYTES
+    status, answer, _ = _github(api, data)
+    assert (status, answer) == (202, {"status": "queued", "delivery": "github:d-1"})
+    status, answer, _ = _github(api, data, secret="guessed", delivery="d-2")
+    assert (status, answer) == (401, {"error": "the signature does not match"})
+    assert [d.id for d in api.state.store.deliveries()] == ["github:d-1"]
 
 
 def test_a_forged_signature_is_401_and_stores_nothing(api: Api) -> None:

@@ -4,6 +4,7 @@ pipeline (a fake with run_pipeline's signature)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from dockyard.serve._store import (
     DeliveryKind,
     DeliveryStatus,
     DeploymentStatus,
+    QueueView,
     Store,
 )
 
@@ -438,6 +440,10 @@ class CountingStore(Store):
         self.lookups += 1
         return super().get_delivery(delivery_id)
 
+    def queue_view(self, delivery_id: str, *, app: str) -> QueueView:
+        self.lookups += 1
+        return super().queue_view(delivery_id, app=app)
+
 
 def test_a_replay_of_a_delivery_stored_here_is_answered_without_reading_the_store(
     tmp_path: Path,
@@ -472,3 +478,30 @@ def test_a_replay_of_a_delivery_stored_here_is_answered_without_reading_the_stor
         }
     finally:
         store.close()
+
+
+def test_a_sink_writes_its_waiting_log_lines_before_each_stage(store: Store) -> None:
+    build_id = store.add_build(app="web", commit=C1, trigger="github", delivery_id=None, now=1.0)
+    sink = StoreSink(store, build_id=build_id, app="web", commit=C1, log_delay_s=3600)
+    sink.log("step 1/2")
+    sink.log("step 2/2 from https://bot:s3cret@git.example/web.git")
+    assert store.log_lines(build_id) == []  # waiting for the batch (an hour here)
+    sink.stage(Stage.BUILDING)
+    assert [line.line for line in store.log_lines(build_id)] == [
+        "step 1/2",
+        "step 2/2 from https://***@git.example/web.git",
+    ]
+    sink.log("pushed")
+    sink.close()
+    assert [line.line for line in store.log_lines(build_id)][-1] == "pushed"
+
+
+def test_a_waiting_log_line_is_written_without_a_stage_after_it(store: Store) -> None:
+    build_id = store.add_build(app="web", commit=C1, trigger="github", delivery_id=None, now=1.0)
+    sink = StoreSink(store, build_id=build_id, app="web", commit=C1, log_delay_s=0.01)
+    for number in range(50):
+        sink.log(f"line {number}")
+    deadline = time.monotonic() + 30
+    while len(store.log_lines(build_id)) < 50 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [line.line for line in store.log_lines(build_id)] == [f"line {n}" for n in range(50)]

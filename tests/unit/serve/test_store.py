@@ -92,6 +92,21 @@ def test_a_newer_delivery_supersedes_the_queued_ones_it_names(store: Store) -> N
     assert store.count_deliveries(DeliveryStatus.QUEUED) == 1
 
 
+def test_the_queue_view_says_whether_an_id_is_stored_and_what_waits(store: Store) -> None:
+    store.add_delivery(_delivery("late", at=5))
+    store.add_delivery(_delivery("early", at=1))
+    store.add_delivery(_delivery("other", app="api", at=3))
+    store.set_delivery("other", DeliveryStatus.RUNNING)
+    store.add_delivery(_delivery("third", app="api", at=4))
+    view = store.queue_view("late", app="web")
+    assert view.seen
+    assert [d.id for d in view.queued_for_app] == ["early", "late"]
+    assert view.waiting == 3  # early, late, third: "other" runs
+    fresh = store.queue_view("new", app="api")
+    assert not fresh.seen
+    assert [d.id for d in fresh.queued_for_app] == ["third"]
+
+
 def test_deliveries_come_oldest_first_and_filter_by_app(store: Store) -> None:
     store.add_delivery(_delivery("late", at=5))
     store.add_delivery(_delivery("early", at=1))
@@ -127,6 +142,13 @@ def test_a_build_records_its_stages_result_and_log(store: Store) -> None:
     lines = store.log_lines(build_id)
     assert [line.line for line in lines] == ["step 1/2", "step 2/2"]
     assert [line.line for line in store.log_lines(build_id, after=lines[0].id)] == ["step 2/2"]
+    store.add_logs(build_id, ["pushed", "deployed", "live"])
+    store.add_logs(build_id, [])
+    assert [line.line for line in store.log_lines(build_id, after=lines[-1].id)] == [
+        "pushed",
+        "deployed",
+        "live",
+    ]
 
 
 def test_builds_are_listed_newest_first_and_unfinished_ones_found(store: Store) -> None:
