@@ -220,7 +220,7 @@ class StoreSink:
         with self._lock:
             self._waiting.append(redact(line))
             if self._timer is None:
-                self._timer = threading.Timer(self._log_delay_s, self.flush)
+                self._timer = threading.Timer(self._log_delay_s, self._flush_later)
                 self._timer.daemon = True
                 self._timer.start()
 
@@ -232,6 +232,18 @@ class StoreSink:
                 self._timer = None
             lines, self._waiting = self._waiting, []
             self.store.add_logs(self.build_id, lines)  # under the lock: batches stay in order
+
+    def _flush_later(self) -> None:
+        """The timer's flush: a store that fails here keeps the lines for the next write, whose
+        error reaches the pipeline."""
+        with self._lock:
+            self._timer = None
+            lines, self._waiting = self._waiting, []
+            try:
+                self.store.add_logs(self.build_id, lines)
+            except DockyardError as exc:
+                log.warning("build %s: log lines not written yet: %s", self.build_id, exc)
+                self._waiting[:0] = lines
 
     def close(self) -> None:
         """Write what waits; the sink may still be used after (it starts a new batch)."""

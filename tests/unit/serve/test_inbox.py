@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from dockyard.errors import SourceError
+from dockyard.errors import SourceError, StoreError
 from dockyard.serve import App, ServeConfig
 from dockyard.serve._inbox import (
     Accept,
@@ -505,3 +505,39 @@ def test_a_waiting_log_line_is_written_without_a_stage_after_it(store: Store) ->
     while len(store.log_lines(build_id)) < 50 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert [line.line for line in store.log_lines(build_id)] == [f"line {n}" for n in range(50)]
+
+
+class FlakyLogStore(Store):
+    """The real store, whose first write of log lines fails (the database away a moment)."""
+
+    failed = False
+
+    def add_logs(self, build_id: int, lines: Sequence[str]) -> None:
+        if lines and not self.failed:
+            self.failed = True
+            raise StoreError("the database at serve.db is not reachable: disk I/O error")
+        super().add_logs(build_id, lines)
+
+
+def test_log_lines_the_timer_could_not_write_are_written_with_the_next_stage(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    Store.open(url).close()  # migrated
+    store = FlakyLogStore(Store.open(url)._engine, url=url)
+    try:
+        build_id = store.add_build(
+            app="web", commit=C1, trigger="github", delivery_id=None, now=1.0
+        )
+        sink = StoreSink(store, build_id=build_id, app="web", commit=C1, log_delay_s=0.01)
+        sink.log("step 1/2")
+        deadline = time.monotonic() + 30
+        while not store.failed and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert store.failed
+        sink.log("step 2/2")
+        sink.stage(Stage.BUILDING)
+        assert [line.line for line in store.log_lines(build_id)] == ["step 1/2", "step 2/2"]
+        assert "log lines not written yet: the database at serve.db" in caplog.text
+    finally:
+        store.close()
