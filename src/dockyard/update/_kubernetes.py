@@ -79,6 +79,10 @@ class KubernetesSettings:
     namespace: str | None = None  # None: every namespace
     timeout: float = 300.0  # seconds for a rollout (or the rollback) to finish
     poll: float = 0.5  # seconds between two reads of a rollout (one GET each)
+    # seconds a finished rollout must stay finished (as Swarm's update monitor, which dockyard
+    # sets to 10 s): without a readiness probe, a container that exits at once counts as
+    # available for a moment
+    stable: float = 10.0
     monitor_only: bool = False
     workers: int = 8
 
@@ -429,6 +433,8 @@ class DeploymentUpdater:
         self.ops.set_images(workload, decision.images)
         outcome, message, last = self._wait(workload, deadline_counts=True)
         if outcome is Rollout.CONVERGED:
+            outcome, message, last = self._hold(last)
+        if outcome is Rollout.CONVERGED:
             self.ops.event(
                 workload, reason="DockyardUpdated", message=f"rolled out {new}", warning=False
             )
@@ -454,6 +460,21 @@ class DeploymentUpdater:
             new=new,
             reason=f"{text}, which did not finish: {back_message}",
         )
+
+    def _hold(self, workload: Workload) -> tuple[Rollout, str, Workload]:
+        """A rollout the rule says is done, read again every poll for ``settings.stable``
+        seconds: CONVERGED if it stays done; PAUSED (a failure, rolled back) with the reason if
+        a replica stops being ready or available in that time."""
+        stable = self.settings.stable
+        end = self.clock() + stable
+        current = workload
+        while self.clock() < end:
+            self.sleep(self.settings.poll)
+            current = self.ops.read_workload(workload.kind, workload.namespace, workload.name)
+            outcome, message = judge_workload(current)
+            if outcome is not Rollout.CONVERGED:
+                return Rollout.PAUSED, f"{message} within {stable:g}s of the rollout", current
+        return Rollout.CONVERGED, judge_workload(current)[1], current
 
     def _wait(
         self, workload: Workload, *, deadline_counts: bool, failed_revision: str = ""

@@ -73,7 +73,11 @@ def test_an_image_that_cannot_start_is_rolled_back_with_the_reason_and_an_event(
     [entry] = report["deployments"]
     assert entry["status"] == "rolled_back", report
     assert entry["new_image_id"] == broken
-    assert "ProgressDeadlineExceeded" in entry["reason"] or "progress" in entry["reason"]
+    # Either the Deployment's progress deadline passed, or (the container having counted as
+    # available for a moment before it exited) a replica stopped being available in the 10 s
+    # dockyard watches a finished rollout.
+    reason = entry["reason"]
+    assert "progress" in reason or "available within 10s of the rollout" in reason, reason
     assert "rolled back to revision 1" in entry["reason"]
     current = wait_rolled_out(apps, namespace, "web")
     assert current.spec.template.spec.containers[0].image == f"{app_tag.ref}@{old}"

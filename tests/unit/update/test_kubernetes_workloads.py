@@ -391,3 +391,75 @@ def test_the_kinds_together_one_head_per_tag_and_a_kind_rbac_refuses_is_a_note()
     ]
     later = watcher.run_cycle()  # said once, not in every cycle's notification
     assert ([r.kind for r in later.results], later.notes) == ([Kind.DEPLOYMENT], [])
+
+
+WEB = Deployment(
+    namespace="ns",
+    name="web",
+    uid="u-web",
+    annotations={"dockyard.enable": "true"},
+    generation=2,
+    observed_generation=2,
+    replicas=2,
+    updated_replicas=2,
+    available_replicas=2,
+    total_replicas=2,
+    containers=(Container("app", f"{TAG}@{OLD}"),),
+    conditions=(),
+    revision=2,
+    selector={"app": "web"},
+)
+
+
+def test_a_rollout_that_does_not_stay_done_is_rolled_back_with_the_reason() -> None:
+    """A container that exits at once, with no readiness probe, counts as available for a
+    moment: the rollout looks done, then a replica stops being available (10 s are watched)."""
+    cluster = FakeCluster(WEB)
+    cluster.on_patch = lambda w, images: with_image(
+        w, images["app"], generation=3, observed_generation=3
+    )
+    cluster.on_rollback = lambda w: with_image(
+        w, f"{TAG}@{OLD}", generation=4, observed_generation=4, available_replicas=2
+    )
+    looks = [0]
+    original = cluster.read_workload
+
+    def read(kind: WorkloadKind, namespace: str, name: str) -> Workload:
+        current = original(kind, namespace, name)
+        looks[0] += 1
+        if looks[0] >= 4 and current.generation == 3:  # the new containers have exited
+            return replace(current, available_replicas=1)
+        return current
+
+    cluster.read_workload = read  # type: ignore[method-assign]
+    run = updater(cluster, FakeSource({TAG: NEW}))
+
+    [web] = run.run()
+
+    assert (web.kind, web.status) == (Kind.DEPLOYMENT, Status.ROLLED_BACK)
+    assert web.reason == (
+        "1 of 2 updated replicas available within 10s of the rollout; rolled back to revision 2"
+    )
+    assert ("Deployment", "DockyardRolledBack", web.reason) in cluster.events
+
+
+def test_a_rollout_that_stays_done_for_the_whole_hold_is_updated() -> None:
+    cluster = FakeCluster(WEB)
+    cluster.on_patch = lambda w, images: with_image(
+        w, images["app"], generation=3, observed_generation=3
+    )
+    reads = [0]
+    original = cluster.read_workload
+
+    def read(kind: WorkloadKind, namespace: str, name: str) -> Workload:
+        reads[0] += 1
+        return original(kind, namespace, name)
+
+    cluster.read_workload = read  # type: ignore[method-assign]
+    run = updater(cluster, FakeSource({TAG: NEW}))
+
+    [web] = run.run()
+
+    assert web.status is Status.UPDATED
+    assert reads[0] == 1 + 10  # done at the first read, then one read a second for 10 s
+    assert cluster.events == [("Deployment", "DockyardUpdated", f"rolled out {NEW}")]
