@@ -292,8 +292,9 @@ class Deployer:
         for target in targets:
             if target.kind is TargetKind.SWARM_SERVICE:
                 samples += self._service_health(target)
-            elif target.kind is TargetKind.KUBERNETES:
-                samples += self._deployment_health(target)
+        deployments = [t for t in targets if t.kind is TargetKind.KUBERNETES]
+        if deployments:
+            samples += self._deployment_health(deployments)
         return samples
 
     def _service_health(self, target: Target) -> list[Health]:
@@ -306,15 +307,19 @@ class Deployer:
         running = bool(wanted) and all(t.running for t in wanted)
         return [Health(target, service.name, running, None, len(failed), service.image)]
 
-    def _deployment_health(self, target: Target) -> list[Health]:
+    def _deployment_health(self, targets: Sequence[Target]) -> list[Health]:
+        """One read of each Deployment, over one connection to the API server."""
         from dockyard.kube import Cluster, read_deployment
 
-        namespace, _, name = target.value.partition("/")
+        samples = []
         with Cluster(kubeconfig=self.settings.kubeconfig, context=self.settings.context) as cluster:
-            d = read_deployment(cluster, namespace=namespace, name=name)
-        ready = d.available_replicas >= d.replicas and d.updated_replicas >= d.replicas
-        image = ", ".join(c.image for c in d.containers)
-        return [Health(target, d.ref, ready, ready, 0, image)]
+            for target in targets:
+                namespace, _, name = target.value.partition("/")
+                d = read_deployment(cluster, namespace=namespace, name=name)
+                ready = d.available_replicas >= d.replicas and d.updated_replicas >= d.replicas
+                image = ", ".join(c.image for c in d.containers)
+                samples.append(Health(target, d.ref, ready, ready, 0, image))
+        return samples
 
 
 def _from_watch(
