@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import docker
 import docker.errors
@@ -107,6 +108,14 @@ class Engine:
             os=str(version.get("Os", "linux")),
             arch=str(version.get("Arch", "amd64")),
         )
+
+    @cached_property
+    def storage_info(self) -> dict[str, Any]:
+        """``docker info``: where and how the engine stores images. Read once per Engine; for
+        modules inside ``dockyard.engine`` only."""
+        with translate_errors("reading the engine's storage facts"):
+            info: dict[str, Any] = self.sdk.info()
+        return info
 
     def ping(self) -> None:
         """Raise :class:`EngineUnavailable` unless the engine answers."""

@@ -129,9 +129,7 @@ def local_storage_facts(engine: Engine) -> dict[str, Any] | None:
     host = os.environ.get("DOCKER_HOST", "")
     if (host and not host.startswith("unix://")) or engine.facts.product != "docker":
         return None
-    with translate_errors("reading the engine's storage facts"):
-        info: dict[str, Any] = engine.sdk.info()
-    return info
+    return engine.storage_info
 
 
 def local_layer_store(engine: Engine) -> LayerStore | None:
