@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from dockyard.build._progress import LiveReporter, PlainReporter
     from dockyard.build._registry import BuildRegistry, open_registry
     from dockyard.build._secrets import SecretSpec, parse_secret, read_secrets
-    from dockyard.build._source import Source, SourceInfo, checkout, resolve
+    from dockyard.build._source import Source, SourceInfo, changed_files, checkout, resolve
     from dockyard.build._tags import LABEL_INPUTS, TagPlan, oci_labels, plan_tags, sanitize_tag
 
 _HOME = {
@@ -57,6 +57,7 @@ _HOME = {
     "read_secrets": "_secrets",
     "Source": "_source",
     "SourceInfo": "_source",
+    "changed_files": "_source",
     "checkout": "_source",
     "resolve": "_source",
     "LABEL_INPUTS": "_tags",
@@ -84,6 +85,7 @@ __all__ = [
     "TagPlan",
     "Translation",
     "build_command",
+    "changed_files",
     "checkout",
     "inputs_hash",
     "needs_translation",

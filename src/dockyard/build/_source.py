@@ -26,7 +26,15 @@ from pathlib import Path
 from dockyard.errors import SourceError
 from dockyard.secrets import redact
 
-__all__ = ["Source", "SourceInfo", "checkout", "resolve", "validate_ref", "validate_url"]
+__all__ = [
+    "Source",
+    "SourceInfo",
+    "changed_files",
+    "checkout",
+    "resolve",
+    "validate_ref",
+    "validate_url",
+]
 
 _ALLOWED_SCHEMES = ("https", "http", "ssh", "git", "file", "git+ssh", "ssh+git")
 _SCP_LIKE = re.compile(r"^(?:[\w.+-]+@)?[\w.-]+:(?!//)")
@@ -272,6 +280,32 @@ def _resolve(remote: _Remote, *, ref: str | None, shown: str) -> tuple[str, str 
             "(a shallow clone cannot resolve abbreviated ones)"
         )
     raise SourceError(f"unknown ref {ref!r} in {shown}: no branch, tag or commit of that name")
+
+
+def changed_files(source: str, *, since: str, commit: str) -> list[str] | None:
+    """The paths that differ between the full commit shas ``since`` and ``commit`` of the
+    repository at ``source`` (a path renamed shows under both names).
+
+    Both commits are fetched at depth 1, without file contents where the server allows it
+    (``--filter=blob:none``): the two trees are all a diff of names needs. None when git cannot
+    tell: ``since`` is gone (a force push) or the server does not hand out a commit that is not a
+    branch tip, or the repository cannot be reached (the build that follows says why)."""
+    for sha in (since, commit):
+        if not re.fullmatch(r"[0-9a-f]{40}", sha):
+            raise SourceError(f"refused commit {sha!r}: a full 40-character sha is needed")
+    url, _local = _locate(source, ref=commit)
+    with tempfile.TemporaryDirectory(prefix="dockyard-diff-") as tmp:
+        repo = Path(tmp)
+        _git(["init", "--quiet", "--bare", "."], cwd=repo, fail="cannot create a repository")
+        fetch = ["fetch", "--quiet", "--depth", "1", "--filter=blob:none", "--no-tags"]
+        if _run_git([*fetch, "origin", "--", commit, since], cwd=repo, url=url).returncode:
+            return None
+        diff = _run_git(
+            ["diff", "--name-only", "--no-renames", "-z", since, commit], cwd=repo, url=None
+        )
+        if diff.returncode:
+            return None
+        return [path for path in diff.stdout.split("\0") if path]
 
 
 def _git(args: list[str], *, cwd: Path, fail: str, url: str | None = None) -> str:

@@ -185,8 +185,12 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
     state.registry.register(_Metrics(state))
     store, inbox, config = state.store, state.inbox, state.config
 
-    def require(request: Request, scope: Scope) -> None:
-        token = authenticate(store, request.headers.get("authorization"))
+    def require(request: Request, scope: Scope, *, url_token: bool = False) -> None:
+        token = authenticate(
+            store,
+            request.headers.get("authorization"),
+            url_token=request.query_params.get("token") if url_token else None,
+        )
         if token is None:
             raise _Refused(401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"})
         if token.scope < scope:
@@ -340,7 +344,8 @@ def make_app(state: ServeState, *, extra_routes: Sequence[BaseRoute] = ()) -> St
 
     async def registry(request: Request) -> Response:
         try:
-            await run_in_threadpool(require, request, Scope.DEPLOY)
+            # Docker Hub's webhook settings take a URL and nothing else: ?token= carries it there
+            await run_in_threadpool(require, request, Scope.DEPLOY, url_token=True)
             raw = await _body(request)
             return await run_in_threadpool(registry_hook, raw)
         except _Refused as refused:

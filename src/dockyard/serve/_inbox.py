@@ -27,6 +27,7 @@ from dockyard._memory import release_memory
 from dockyard.errors import DockyardError
 from dockyard.secrets import redact
 from dockyard.serve._config import App, ServeConfig
+from dockyard.serve._hooks import matches_paths
 from dockyard.serve._pipeline import Stage
 from dockyard.serve._store import (
     FINAL_STAGES,
@@ -115,10 +116,25 @@ class HeadDecision:
     reason: str | None
 
 
-def decide_head(head: str, *, live_commit: str | None, forced: bool) -> HeadDecision:
-    """Build ``head``, unless it is what already runs (a forced deploy builds it anyway)."""
-    if head == live_commit and not forced:
+def decide_head(
+    head: str,
+    *,
+    live_commit: str | None,
+    forced: bool,
+    paths: Sequence[str] = (),
+    changed: Sequence[str] | None = None,
+) -> HeadDecision:
+    """Build ``head``, unless it is what already runs, or none of the files ``changed`` since
+    the live commit matches the app's ``paths`` (a forced deploy builds it anyway; ``changed``
+    None: not known, so built)."""
+    if forced:
+        return HeadDecision(True, None)
+    if head == live_commit:
         return HeadDecision(False, f"{head[:12]} is already live")
+    if paths and changed is not None and live_commit and not matches_paths(paths, changed):
+        return HeadDecision(
+            False, f"no changed file since {live_commit[:12]} matches the app's paths"
+        )
     return HeadDecision(True, None)
 
 
@@ -167,6 +183,11 @@ class Runner(Protocol):
     def head(self, app: App) -> str: ...
 
     def image_digest(self, app: App) -> str: ...
+
+    def changed_files(self, app: App, *, since: str, commit: str) -> list[str] | None:
+        """The files that differ between two commits of the app's repository; None when git
+        cannot tell."""
+        ...
 
 
 _DEPLOYMENT_STATUS = {s.value: s for s in DeploymentStatus}
@@ -502,6 +523,7 @@ class Inbox:
             log.exception("delivery %s failed", delivery.id)
             status, reason = DeliveryStatus.FAILED, redact(f"internal error: {exc}")
         self.store.set_delivery(delivery.id, status, reason=reason)
+        log.info("delivery %s: %s%s", delivery.id, status.value, f" ({reason})" if reason else "")
         with self._lock:
             self._running.pop(delivery.app, None)
             self._wake.notify_all()
@@ -536,8 +558,16 @@ class Inbox:
                 commit = self.runner.head(app)
             except DockyardError as exc:
                 return DeliveryStatus.FAILED, redact(f"git ls-remote: {exc}")
+            changed = None
+            if delivery.provider == "poll" and app.paths and live_commit not in (None, commit):
+                # a polled head comes with no list of changed files: git is asked for one
+                changed = self.runner.changed_files(app, since=str(live_commit), commit=commit)
             decision = decide_head(
-                commit, live_commit=live_commit, forced=delivery.provider == "api"
+                commit,
+                live_commit=live_commit,
+                forced=delivery.provider == "api",
+                paths=app.paths,
+                changed=changed,
             )
             if not decision.build:
                 return DeliveryStatus.DONE, decision.reason

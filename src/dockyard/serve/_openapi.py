@@ -221,7 +221,18 @@ def openapi_document() -> dict[str, Any]:
         "/hooks/registry": {
             "post": {
                 "summary": "A registry's notifications (distribution envelope, Docker Hub)",
+                "description": "Needs a token of scope deploy: as a bearer token, or as ?token= "
+                "for a sender that takes only a URL (Docker Hub).",
                 "security": _READ,
+                "parameters": [
+                    {
+                        "name": "token",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "a deploy token, when no Authorization header is sent",
+                    }
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": _ref("RegistryNotification")}},

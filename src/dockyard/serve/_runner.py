@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from dockyard.errors import DockyardError
 from dockyard.registry import CredentialStore, RegistryClient, parse_reference
+from dockyard.secrets import redact
 from dockyard.serve._config import App
 from dockyard.serve._inbox import StoreSink
 from dockyard.serve._pipeline import (
@@ -141,6 +142,15 @@ class PipelineRunner:
         ref = parse_reference(deploy_reference(app)[1])
         with RegistryClient(credentials=self.context.credentials) as client:
             return client.head_manifest(ref).digest
+
+    def changed_files(self, app: App, *, since: str, commit: str) -> list[str] | None:
+        from dockyard.build import changed_files
+
+        try:
+            return changed_files(app.repo, since=since, commit=commit)
+        except DockyardError as exc:
+            log.warning("app %s: no list of changed files: %s", app.name, redact(str(exc)))
+            return None
 
 
 class JobKind(enum.Enum):

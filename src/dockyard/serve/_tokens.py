@@ -43,9 +43,14 @@ def bearer(authorization: str | None) -> str | None:
     return value.strip() or None if kind.lower() == "bearer" else None
 
 
-def authenticate(store: Store, authorization: str | None) -> TokenRecord | None:
-    """The token a request carries, or None when it carries none or an unknown one."""
-    token = bearer(authorization)
+def authenticate(
+    store: Store, authorization: str | None, *, url_token: str | None = None
+) -> TokenRecord | None:
+    """The token a request carries, or None when it carries none or an unknown one.
+
+    ``url_token`` is a token given in the URL, for a sender that can be given only a URL (Docker
+    Hub's webhooks); the header wins when both are there."""
+    token = bearer(authorization) or url_token
     if token is None or not token.startswith(TOKEN_PREFIX):
         return None
     return store.token_by_hash(token_hash(token))

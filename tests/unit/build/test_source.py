@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dockyard.build._source import checkout
+from dockyard.build._source import changed_files, checkout
 from dockyard.errors import SourceError
 from tests.unit.build.gitrepo import commit, git, make_repo
 
@@ -140,3 +140,24 @@ def test_a_missing_local_path(tmp_path: Path) -> None:
         checkout(str(tmp_path / "nothing")),
     ):
         pass
+
+
+def test_changed_files_between_two_commits(tmp_path: Path) -> None:
+    path = tmp_path / "mono"
+    first = make_repo(path, {"web/app.py": "1\n", "api/main.go": "1\n", "README.md": "x\n"})
+    commit(path, {"api/main.go": "2\n"}, message="api only")
+    (path / "docs").mkdir()
+    git(path, "mv", "README.md", "docs/README.md")
+    last = commit(path, {"web/app.py": "2\n"}, message="web and a move")
+    changed = changed_files(path.as_uri(), since=first, commit=last)
+    assert sorted(changed or []) == ["README.md", "api/main.go", "docs/README.md", "web/app.py"]
+    assert changed_files(path.as_uri(), since=last, commit=last) == []
+    assert changed_files(str(path), since=first, commit=last) == changed  # a local path too
+
+
+def test_changed_files_is_none_when_the_earlier_commit_is_gone(tmp_path: Path) -> None:
+    path = tmp_path / "repo"
+    head = make_repo(path, {"a.txt": "1\n"})
+    assert changed_files(path.as_uri(), since="0" * 40, commit=head) is None
+    with pytest.raises(SourceError, match="a full 40-character sha"):
+        changed_files(path.as_uri(), since="--upload-pack=x", commit=head)

@@ -5,6 +5,7 @@ token per scope."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,12 @@ def serve_config(tmp_path: Path, **extra: object) -> ServeConfig:
 
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
-    config = serve_config(tmp_path)
+    with running_api(tmp_path, serve_config(tmp_path)) as api:
+        yield api
+
+
+@contextlib.contextmanager
+def running_api(tmp_path: Path, config: ServeConfig) -> Iterator[Api]:
     store = Store.open(f"sqlite:///{tmp_path / 'serve.db'}")
     inbox = Inbox(store, config, runner=None)  # type: ignore[arg-type]  # never started
     state = ServeState(

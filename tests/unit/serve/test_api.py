@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
+from dockyard.serve import ServeConfig
 from dockyard.serve._api import INLINE_BODY_BYTES, choose_rollback
 from dockyard.serve._pipeline import Stage
 from dockyard.serve._store import (
@@ -18,7 +20,7 @@ from dockyard.serve._store import (
     DeploymentStatus,
     Scope,
 )
-from tests.unit.serve.conftest import API_TOKEN, WEB_SECRET, Api
+from tests.unit.serve.conftest import API_TOKEN, WEB_SECRET, Api, running_api, serve_config
 from tests.unit.serve.payloads import (
     DIGEST,
     DOCKER_HUB,
@@ -185,6 +187,35 @@ def test_the_registry_hook_needs_a_deploy_token_and_queues_matching_apps(api: Ap
         "/hooks/registry", content=body(DOCKER_HUB), headers=api.auth(Scope.DEPLOY)
     )
     assert (hub.status_code, hub.json()) == (200, {"results": []})  # no app follows you/web
+
+
+def test_docker_hub_s_webhook_carries_its_token_in_the_url(tmp_path: Path) -> None:
+    """Docker Hub's webhook settings take only a URL: ``?token=`` authenticates it there."""
+    config = serve_config(tmp_path)
+    hub = {"repo": "https://git.example/you/web.git", "image": "you/web:latest"}
+    config = ServeConfig.model_validate(config.model_dump(mode="json") | {"apps": {"hub": hub}})
+    with running_api(tmp_path, config) as api:
+        raw = body(DOCKER_HUB)
+        deploy, read = api.tokens[Scope.DEPLOY], api.tokens[Scope.READ]
+        assert api.client.post("/hooks/registry?token=dy_wrong", content=raw).status_code == 401
+        assert api.client.post(f"/hooks/registry?token={read}", content=raw).status_code == 403
+        answer = api.client.post(f"/hooks/registry?token={deploy}", content=raw)
+        assert answer.status_code == 202
+        delivery_id = "dockerhub:you/web:latest:1417566161:hub"
+        assert answer.json() == {
+            "results": [{"app": "hub", "delivery": delivery_id, "status": "queued", "reason": None}]
+        }
+        stored = api.state.store.get_delivery(delivery_id)
+        assert stored is not None
+        assert (stored.kind, stored.digest, stored.provider) == (
+            DeliveryKind.IMAGE,
+            None,
+            "registry",
+        )
+        again = api.client.post(f"/hooks/registry?token={deploy}", content=raw)
+        assert (again.status_code, again.json()["results"][0]["status"]) == (200, "duplicate")
+        # the URL token is for the registry hook only: the API still wants the header
+        assert api.client.get(f"/api/v1/apps?token={deploy}").status_code == 401
 
 
 # -- the JSON API -----------------------------------------------------------------------------

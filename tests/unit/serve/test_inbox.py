@@ -126,6 +126,17 @@ def test_decide_head() -> None:
     assert decide_head(C2, live_commit=None, forced=False).build
 
 
+def test_decide_head_with_paths() -> None:
+    paths = ("web/**",)
+    outside = decide_head(C2, live_commit=C1, forced=False, paths=paths, changed=["api/main.go"])
+    assert outside.reason == "no changed file since 111111111111 matches the app's paths"
+    assert decide_head(C2, live_commit=C1, forced=False, paths=paths, changed=["web/a.py"]).build
+    assert decide_head(C2, live_commit=C1, forced=False, paths=paths, changed=None).build
+    assert decide_head(C2, live_commit=C1, forced=True, paths=paths, changed=["api/x"]).build
+    assert decide_head(C2, live_commit=None, forced=False, paths=paths, changed=["api/x"]).build
+    assert decide_head(C2, live_commit=C1, forced=False, changed=["api/x"]).build  # no paths
+
+
 @pytest.mark.parametrize(
     ("build", "action"),
     [
@@ -160,6 +171,8 @@ class FakeRunner:
         self.gate: threading.Event | None = None
         self.started = threading.Event()
         self.final = Stage.LIVE
+        self.changed: dict[tuple[str, str], list[str]] = {}  # (since, commit): changed files
+        self.diffs: list[tuple[str, str]] = []
 
     def head(self, app: App) -> str:
         if app.name not in self.heads:
@@ -168,6 +181,10 @@ class FakeRunner:
 
     def image_digest(self, app: App) -> str:
         return DIGEST
+
+    def changed_files(self, app: App, *, since: str, commit: str) -> list[str] | None:
+        self.diffs.append((since, commit))
+        return self.changed.get((since, commit))
 
     def run_pipeline(
         self, app: App, *, commit: str, sink: StoreSink, previous: str | None
@@ -252,6 +269,35 @@ def test_a_head_already_live_is_not_built_again_unless_asked(store: Store, tmp_p
     assert second.reason == "111111111111 is already live"
     # The forced one rolls back to the live digest if its watch window fails.
     assert runner.runs[1][2] == "sha256:" + "1" * 64
+
+
+def test_a_polled_head_that_changes_no_file_under_paths_is_not_built(
+    store: Store, tmp_path: Path
+) -> None:
+    config = _config(tmp_path)
+    web = config.apps["web"].model_copy(update={"paths": ("web/**",)})
+    config = config.model_copy(update={"apps": {**config.apps, "web": web}})
+    runner = FakeRunner({"web": C1})
+    runner.changed = {(C1, C2): ["api/main.go", "README.md"], (C1, C3): ["web/app.py"]}
+    inbox = _inbox(store, config, runner)
+    inbox.start()
+    inbox.accept(_delivery(f"poll:web:{C1}", provider="poll"))  # nothing live yet: built
+    assert inbox.wait_idle(10)
+    runner.heads["web"] = C2
+    inbox.accept(_delivery(f"poll:web:{C2}", at=2, provider="poll", commit=C2))
+    assert inbox.wait_idle(10)
+    runner.heads["web"] = C3
+    inbox.accept(_delivery(f"poll:web:{C3}", at=3, provider="poll", commit=C3))
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    assert [commit for _, commit, _ in runner.runs] == [C1, C3]
+    assert runner.diffs == [(C1, C2), (C1, C3)]  # asked only once something is live
+    skipped = store.get_delivery(f"poll:web:{C2}")
+    assert skipped is not None
+    assert (skipped.status, skipped.reason) == (
+        DeliveryStatus.DONE,
+        "no changed file since 111111111111 matches the app's paths",
+    )
 
 
 def test_newer_deliveries_replace_a_queued_one_while_the_app_builds(
