@@ -287,6 +287,10 @@ class StoreSink:
         if self.commit and (subject or author):
             self.store.record_commit(self.app, self.commit, subject=subject, author=author)
 
+    def rollback_target(self, digest: str) -> None:
+        self.flush()
+        self.store.set_rollback_to(self.build_id, digest)
+
     def deployed(
         self,
         *,
@@ -578,13 +582,15 @@ class Inbox:
                 delivery_id=delivery.id,
                 now=self.clock(),
             )
+        # A run resumed in its watch window goes back to what its targets ran before it (kept
+        # when the window opened), even when nothing of the app was live in the store yet.
+        kept = self.store.rollback_to(build_id) if resume is not None else None
+        previous = kept or live_digest
         final = self._run(
             app,
             build_id,
             commit,
-            lambda sink: self.runner.run_pipeline(
-                app, commit=commit, sink=sink, previous=live_digest
-            ),
+            lambda sink: self.runner.run_pipeline(app, commit=commit, sink=sink, previous=previous),
         )
         return DeliveryStatus.DONE, f"build {build_id}: {final.value}"
 

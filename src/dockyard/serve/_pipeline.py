@@ -99,6 +99,10 @@ class Sink(Protocol):
         self, *, digest: str, targets: list[dict[str, object]], status: str, reason: str | None
     ) -> None: ...
 
+    def rollback_target(self, digest: str) -> None:
+        """The digest a failing watch window goes back to, told before the window opens."""
+        ...
+
 
 class DeployCore(Protocol):
     """What the pipeline asks of :class:`dockyard.deploy.Deployer`."""
@@ -405,6 +409,8 @@ class _Run:
     ) -> Stage:
         deployer = self._deployer()
         window_s = self.app.watch_window.total_seconds()
+        if previous is not None and previous != digest:
+            self.sink.rollback_target(previous)  # kept: a resumed window can still go back
         self.sink.stage(Stage.WATCHING)
         self.say(f"watching {len(targets)} target(s) for {window_s:g} s")
         opened = self.context.clock()

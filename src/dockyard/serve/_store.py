@@ -251,6 +251,17 @@ build_stages = sa.Table(
 )
 
 
+# The digest a build's watch window goes back to if it fails, kept when the window opens, so a
+# run resumed after a crash in its window can still roll back (the targets run the new digest
+# by then: what they ran before is known only from here).
+build_rollbacks = sa.Table(
+    "build_rollbacks",
+    _meta,
+    sa.Column("build_id", sa.Integer, primary_key=True),
+    sa.Column("digest", sa.String(100), nullable=False),
+)
+
+
 def _migration_1(conn: Connection) -> None:
     """The first schema: every table above."""
     _meta.create_all(
@@ -274,12 +285,18 @@ def _migration_4(conn: Connection) -> None:
     _meta.create_all(conn, tables=[build_stages])
 
 
+def _migration_5(conn: Connection) -> None:
+    """The digest each watch window rolls back to, for a run resumed after a crash."""
+    _meta.create_all(conn, tables=[build_rollbacks])
+
+
 # Ordered; the version of a schema is the number of migrations applied. Append, never edit.
 MIGRATIONS: Sequence[Callable[[Connection], None]] = (
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 )
 
 
@@ -658,6 +675,25 @@ class Store:
                 )
             else:
                 conn.execute(build_layers.insert().values(build_id=build_id, summary=text))
+
+    def set_rollback_to(self, build_id: int, digest: str) -> None:
+        """The digest the build's watch window rolls back to; the newest one counts."""
+        with self._tx() as conn:
+            done = conn.execute(
+                build_rollbacks.update()
+                .where(build_rollbacks.c.build_id == build_id)
+                .values(digest=digest)
+            )
+            if not done.rowcount:
+                conn.execute(build_rollbacks.insert().values(build_id=build_id, digest=digest))
+
+    def rollback_to(self, build_id: int) -> str | None:
+        """What :meth:`set_rollback_to` kept for the build, or None."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(build_rollbacks.c.digest).where(build_rollbacks.c.build_id == build_id)
+            ).first()
+        return None if row is None else str(row[0])
 
     def layers(self, build_id: int) -> dict[str, object] | None:
         """What :meth:`set_layers` kept for the build, or None."""

@@ -44,6 +44,7 @@ class RecordingSink:
     lines: list[str] = field(default_factory=list)
     builds: list[dict[str, Any]] = field(default_factory=list)
     deployments: list[dict[str, Any]] = field(default_factory=list)
+    rollback_targets: list[str] = field(default_factory=list)
 
     def stage(self, stage: Stage, *, reason: str | None = None) -> None:
         self.stages.append((stage, reason))
@@ -71,6 +72,9 @@ class RecordingSink:
         self.deployments.append(
             {"digest": digest, "targets": targets, "status": status, "reason": reason}
         )
+
+    def rollback_target(self, digest: str) -> None:
+        self.rollback_targets.append(digest)
 
     @property
     def reason(self) -> str | None:

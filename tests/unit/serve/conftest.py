@@ -52,14 +52,21 @@ def serve_config(tmp_path: Path, **extra: object) -> ServeConfig:
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
-    with running_api(tmp_path, serve_config(tmp_path)) as api:
+def store_url(tmp_path: Path) -> str:
+    """The database the serve tests use: SQLite here; the PostgreSQL runs of the same tests
+    (tests/integration/serve/test_*_postgres.py) give a database of their own."""
+    return f"sqlite:///{tmp_path / 'serve.db'}"
+
+
+@pytest.fixture
+def api(tmp_path: Path, store_url: str) -> Iterator[Api]:
+    with running_api(tmp_path, serve_config(tmp_path), store_url=store_url) as api:
         yield api
 
 
 @contextlib.contextmanager
-def running_api(tmp_path: Path, config: ServeConfig) -> Iterator[Api]:
-    store = Store.open(f"sqlite:///{tmp_path / 'serve.db'}")
+def running_api(tmp_path: Path, config: ServeConfig, *, store_url: str) -> Iterator[Api]:
+    store = Store.open(store_url)
     inbox = Inbox(store, config, runner=None)  # type: ignore[arg-type]  # never started
     state = ServeState(
         config=config,

@@ -189,12 +189,12 @@ def test_the_registry_hook_needs_a_deploy_token_and_queues_matching_apps(api: Ap
     assert (hub.status_code, hub.json()) == (200, {"results": []})  # no app follows you/web
 
 
-def test_docker_hub_s_webhook_carries_its_token_in_the_url(tmp_path: Path) -> None:
+def test_docker_hub_s_webhook_carries_its_token_in_the_url(tmp_path: Path, store_url: str) -> None:
     """Docker Hub's webhook settings take only a URL: ``?token=`` authenticates it there."""
     config = serve_config(tmp_path)
     hub = {"repo": "https://git.example/you/web.git", "image": "you/web:latest"}
     config = ServeConfig.model_validate(config.model_dump(mode="json") | {"apps": {"hub": hub}})
-    with running_api(tmp_path, config) as api:
+    with running_api(tmp_path, config, store_url=store_url) as api:
         raw = body(DOCKER_HUB)
         deploy, read = api.tokens[Scope.DEPLOY], api.tokens[Scope.READ]
         assert api.client.post("/hooks/registry?token=dy_wrong", content=raw).status_code == 401

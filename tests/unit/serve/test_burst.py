@@ -18,9 +18,11 @@ from tests.unit.serve.payloads import body, github_push, github_signature
 from tests.unit.serve.test_inbox import FakeRunner
 
 
-def test_a_burst_loses_nothing_and_builds_each_commit_at_most_once(tmp_path: Path) -> None:
+def test_a_burst_loses_nothing_and_builds_each_commit_at_most_once(
+    tmp_path: Path, store_url: str
+) -> None:
     config = serve_config(tmp_path)
-    store = Store.open(f"sqlite:///{tmp_path / 'serve.db'}")
+    store = Store.open(store_url)
     runner = FakeRunner({"web": "0" * 40})
     lock = threading.Lock()
     inbox = Inbox(store, config, runner)  # type: ignore[arg-type]

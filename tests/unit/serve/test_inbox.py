@@ -219,8 +219,8 @@ def _config(tmp_path: Path, **extra: object) -> ServeConfig:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path / 'serve.db'}")
+def store(store_url: str) -> Iterator[Store]:
+    opened = Store.open(store_url)
     yield opened
     opened.close()
 
@@ -427,6 +427,25 @@ def test_recovery_hands_an_interrupted_deploy_back_to_the_pipeline(
     assert store.get_build(build_id).status is Stage.LIVE  # type: ignore[union-attr]
 
 
+def test_a_deploy_resumed_in_its_window_rolls_back_to_what_its_targets_ran_before(
+    store: Store, tmp_path: Path
+) -> None:
+    # The app's first deployment here: nothing live in the store, only what the window kept.
+    before = "sha256:" + "0" * 64
+    store.add_delivery(_delivery("d1"))
+    build_id = store.add_build(app="web", commit=C1, trigger="github", delivery_id="d1", now=1)
+    store.set_rollback_to(build_id, before)
+    store.set_stage(build_id, Stage.WATCHING, reason=None, now=2)
+    store.set_delivery("d1", DeliveryStatus.RUNNING)
+    runner = FakeRunner({"web": C1})
+    inbox = _inbox(store, _config(tmp_path), runner)
+    assert [p.action for p in inbox.recover()] == [RecoveryAction.RESUME_DEPLOY]
+    inbox.start()
+    assert inbox.wait_idle(10)
+    inbox.stop()
+    assert runner.runs == [("web", C1, before)]
+
+
 def test_a_rollback_job_deploys_the_digest_it_names(store: Store, tmp_path: Path) -> None:
     runner = FakeRunner({"web": C1})
     inbox = _inbox(store, _config(tmp_path), runner)
@@ -492,9 +511,9 @@ class CountingStore(Store):
 
 
 def test_a_replay_of_a_delivery_stored_here_is_answered_without_reading_the_store(
-    tmp_path: Path,
+    tmp_path: Path, store_url: str
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    url = store_url
     Store.open(url).close()  # migrated
     store = CountingStore(Store.open(url)._engine, url=url)
     try:
@@ -566,9 +585,9 @@ class FlakyLogStore(Store):
 
 
 def test_log_lines_the_timer_could_not_write_are_written_with_the_next_stage(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, store_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    url = store_url
     Store.open(url).close()  # migrated
     store = FlakyLogStore(Store.open(url)._engine, url=url)
     try:

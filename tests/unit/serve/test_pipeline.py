@@ -62,6 +62,9 @@ class FakeSink:
     ) -> None:
         self.events.append(("deployed", (digest, status, reason, targets)))
 
+    def rollback_target(self, digest: str) -> None:
+        self.events.append(("rollback_target", digest))
+
     @property
     def stages(self) -> list[Stage]:
         return [value[0] for kind, value in self.events if kind == "stage"]
@@ -479,6 +482,10 @@ def test_a_restart_inside_the_window_rolls_back_to_the_previous_digest(
     ((digest, status, reason, targets),) = sink.of("deployed")  # one record, its final word
     assert (digest, status, reason) == (NEW, "rolled_back", sink.final_reason)
     assert targets[0]["status"] == "updated"  # where the digest went before it was undone
+    # what the window goes back to is told before it opens: a resumed run still knows it
+    kinds = [kind for kind, _ in sink.events if kind in ("rollback_target", "stage")]
+    assert kinds[-3:] == ["rollback_target", "stage", "stage"]
+    assert sink.of("rollback_target") == [OLD]
 
 
 def test_the_callers_previous_digest_wins(tmp_path: Path, clock: FakeClock) -> None:
@@ -503,6 +510,7 @@ def test_a_crash_with_no_previous_digest_fails_and_says_so(
     )
     assert len(deployer.deploys) == 1
     assert [(d, s) for d, s, _r, _t in sink.of("deployed")] == [(NEW, "failed")]
+    assert sink.of("rollback_target") == []
 
 
 def test_a_failed_rollback_fails_the_run_with_both_reasons(

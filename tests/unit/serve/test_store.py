@@ -230,15 +230,18 @@ def test_a_database_of_the_first_schema_is_migrated(store: Store, store_url: str
         conn.execute(sa.text("DROP TABLE commits"))
         conn.execute(sa.text("DROP TABLE build_layers"))
         conn.execute(sa.text("DROP TABLE build_stages"))
+        conn.execute(sa.text("DROP TABLE build_rollbacks"))
         conn.execute(sa.text("UPDATE schema_version SET version = 1"))
     engine.dispose()
     store.close()
     again = Store.open(store_url)
-    assert again.schema_version() == len(MIGRATIONS) == 4
+    assert again.schema_version() == len(MIGRATIONS) == 5
     again.record_commit("web", "b" * 40, subject="after the upgrade", author="Ann")
     assert again.commit_facts("web", "b" * 40) == ("after the upgrade", "Ann")
     again.set_layers(7, {"layers": [], "size_bytes": 0})
     assert again.layers(7) == {"layers": [], "size_bytes": 0}
+    again.set_rollback_to(7, "sha256:" + "0" * 64)
+    assert again.rollback_to(7) == "sha256:" + "0" * 64
     again.close()
 
 
@@ -282,3 +285,14 @@ def test_stage_durations_count_queueing_retries_and_the_running_stage() -> None:
     assert stage_durations(10.0, retried) == {"queued": 2.0, "building": 23.0}
     assert stage_durations(10.0, [], now=15.0) == {"queued": 5.0}
     assert stage_durations(10.0, []) == {}
+
+
+def test_a_builds_rollback_target_is_kept_and_the_newest_counts(store: Store) -> None:
+    build_id = store.add_build(
+        app="web", commit="a" * 40, trigger="github", delivery_id=None, now=1
+    )
+    assert store.rollback_to(build_id) is None
+    store.set_rollback_to(build_id, "sha256:" + "1" * 64)
+    store.set_rollback_to(build_id, "sha256:" + "2" * 64)  # the same build, resumed
+    assert store.rollback_to(build_id) == "sha256:" + "2" * 64
+    assert store.rollback_to(build_id + 1) is None
