@@ -123,18 +123,18 @@ def decide_head(
     forced: bool,
     paths: Sequence[str] = (),
     changed: Sequence[str] | None = None,
+    since: str | None = None,
 ) -> HeadDecision:
     """Build ``head``, unless it is what already runs, or none of the files ``changed`` since
-    the live commit matches the app's ``paths`` (a forced deploy builds it anyway; ``changed``
-    None: not known, so built)."""
+    the commit ``since`` (the live one by default) matches the app's ``paths`` (a forced deploy
+    builds it anyway; ``changed`` None: not known, so built)."""
     if forced:
         return HeadDecision(True, None)
     if head == live_commit:
         return HeadDecision(False, f"{head[:12]} is already live")
-    if paths and changed is not None and live_commit and not matches_paths(paths, changed):
-        return HeadDecision(
-            False, f"no changed file since {live_commit[:12]} matches the app's paths"
-        )
+    since = since or live_commit
+    if paths and changed is not None and since and not matches_paths(paths, changed):
+        return HeadDecision(False, f"no changed file since {since[:12]} matches the app's paths")
     return HeadDecision(True, None)
 
 
@@ -551,6 +551,14 @@ class Inbox:
                 return deployment.commit, deployment.digest
         return None, None
 
+    def _last_built(self, app: str) -> str | None:
+        """The newest commit of the app that was built and ended live (pushed, and deployed
+        when the app has targets)."""
+        for build in self.store.builds(app, limit=20):
+            if build.status is Stage.LIVE and build.commit:
+                return build.commit
+        return None
+
     def _build(
         self, app: App, delivery: Delivery, resume: Build | None
     ) -> tuple[DeliveryStatus, str | None]:
@@ -562,16 +570,17 @@ class Inbox:
                 commit = self.runner.head(app)
             except DockyardError as exc:
                 return DeliveryStatus.FAILED, redact(f"git ls-remote: {exc}")
-            changed = None
-            if delivery.provider == "poll" and app.paths and live_commit not in (None, commit):
+            changed, since = None, live_commit or self._last_built(app.name)
+            if delivery.provider == "poll" and app.paths and since not in (None, commit):
                 # a polled head comes with no list of changed files: git is asked for one
-                changed = self.runner.changed_files(app, since=str(live_commit), commit=commit)
+                changed = self.runner.changed_files(app, since=str(since), commit=commit)
             decision = decide_head(
                 commit,
                 live_commit=live_commit,
                 forced=delivery.provider == "api",
                 paths=app.paths,
                 changed=changed,
+                since=since,
             )
             if not decision.build:
                 return DeliveryStatus.DONE, decision.reason

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import io
 import json
 import os
 import signal
@@ -365,13 +366,13 @@ def polled_on_postgres(
             test_env,
             unique,
             extra=f"database: {database}\n",
-            app_extra="    poll: 1s\n",
+            app_extra="    poll: 1s\n    paths: [Dockerfile, 'web/**']\n",
         )
     finally:
         _remove_images(docker_client, f"{test_env.registry}/dockyard-serve-e2e-{unique}")
 
 
-def test_poll_builds_each_new_head_without_any_webhook_on_postgresql(
+def test_poll_builds_each_new_head_under_the_apps_paths_without_any_webhook_on_postgresql(
     polled_on_postgres: Server, forge: Forge, test_env: TestEnv
 ) -> None:
     server = polled_on_postgres
@@ -387,6 +388,15 @@ def test_poll_builds_each_new_head_without_any_webhook_on_postgresql(
     )
     assert (newest["commit"], older["commit"]) == (second, first)
     assert newest["status"] == "live"
+    # A commit that changes no file under the app's paths: git is asked what changed, and the
+    # polled head is not built.
+    third = forge.commit("notes", {"NOTES.md": "not part of the image\n"})
+    skipped = (
+        f"delivery poll:web:{third}: done "
+        f"(no changed file since {second[:12]} matches the app's paths)"
+    )
+    _wait("the third head to be passed over", lambda: skipped in server.log.read_text())
+    assert [b["commit"] for b in server.get("/api/v1/apps/web/builds")] == [second, first]
     assert server.stop() == 0
 
 
@@ -398,12 +408,31 @@ def _app_container(
     repository: str,
     name: str,
     auth: dict[str, str] | None = None,
+    restart: str | None = None,
+    command_in_image: bool = False,
 ) -> Iterator[None]:
     """What runs before: the app's image (its tag the targets follow, as the busybox base)
-    pushed to ``repository`` and a container ``name`` of it; both removed after."""
-    docker_client.images.get(test_env.busybox).tag(repository, "main")
+    pushed to ``repository`` and a container ``name`` of it; both removed after.
+
+    ``command_in_image``: the image's own CMD runs, not one given to the container (a command
+    given to a container is kept by a redeploy, so a new image's CMD would never run)."""
+    command: list[str] | None = ["sleep", "3600"]
+    if command_in_image:
+        dockerfile = f'FROM {test_env.busybox}\nUSER 65534\nCMD ["sleep", "3600"]\n'
+        docker_client.images.build(
+            fileobj=io.BytesIO(dockerfile.encode()), tag=f"{repository}:main", rm=True
+        )
+        command = None
+    else:
+        docker_client.images.get(test_env.busybox).tag(repository, "main")
     docker_client.images.push(repository, tag="main", auth_config=auth)
-    docker_client.containers.run(f"{repository}:main", ["sleep", "3600"], name=name, detach=True)
+    docker_client.containers.run(
+        f"{repository}:main",
+        command,
+        name=name,
+        detach=True,
+        restart_policy={"Name": restart} if restart else None,
+    )
     try:
         yield
     finally:
@@ -411,6 +440,12 @@ def _app_container(
             with contextlib.suppress(docker.errors.APIError):
                 container.remove(force=True)
         _remove_images(docker_client, repository)
+
+
+def _running_repo_digests(docker_client: docker.DockerClient, container: str) -> list[str]:
+    """The ``repository@digest`` names of the image ``container`` runs."""
+    image = docker_client.images.get(docker_client.containers.get(container).attrs["Image"])
+    return list(image.attrs["RepoDigests"])
 
 
 def _running_digests(docker_client: docker.DockerClient, container: str) -> list[str]:
@@ -559,4 +594,309 @@ def test_sigkill_while_building_retries_the_same_build_to_live_once(
     log = server.build_log(after["id"])
     assert "dockyard serve restarted during building: retried" in log
     assert after["digest"].startswith("sha256:")
+    assert server.stop() == 0
+
+
+@dataclass
+class NotifyingRegistry:
+    """A distribution registry of the test's own whose notifications go to serve's hook; its
+    log shows what it sent."""
+
+    log: Path
+
+
+@contextlib.contextmanager
+def _notifying_registry(
+    root: Path, *, port: int, hook: str, token: str
+) -> Iterator[NotifyingRegistry]:
+    data = root / "registry-data"
+    data.mkdir(parents=True)
+    config = root / "registry.yml"
+    config.write_text(
+        "version: 0.1\n"
+        "log: {level: info}\n"
+        f"storage: {{filesystem: {{rootdirectory: {data}}}, delete: {{enabled: true}}}}\n"
+        f"http: {{addr: '127.0.0.1:{port}', secret: notify-test}}\n"
+        "notifications:\n"
+        "  endpoints:\n"
+        "    - name: dockyard-serve\n"
+        f"      url: {hook}\n"
+        f"      headers: {{Authorization: ['Bearer {token}']}}\n"
+        "      timeout: 5s\n"
+        "      threshold: 3\n"
+        "      backoff: 1s\n"
+    )
+    log = root / "registry.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["docker-registry", "serve", str(config)], stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+
+        def answers() -> bool:
+            if process.poll() is not None:
+                pytest.fail(f"docker-registry exited: {log.read_text()[-2000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                return httpx.get(f"http://127.0.0.1:{port}/v2/", timeout=2).status_code == 200
+            return False
+
+        _wait("the notifying registry to answer", answers, timeout=30)
+        yield NotifyingRegistry(log=log)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _create_token(config: Path, name: str, scope: str) -> str:
+    command = ["serve", "token", "create", name, "--scope", scope, "--config", str(config)]
+    made = subprocess.run(
+        [sys.executable, "-m", "dockyard", *command],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return made.stdout.strip().splitlines()[-1]
+
+
+def test_a_push_by_ci_to_a_registry_that_notifies_serve_is_deployed_by_digest(
+    tmp_path: Path,
+    forge: Forge,
+    test_env: TestEnv,
+    unique: str,
+    docker_client: docker.DockerClient,
+) -> None:
+    """The course's own setup with serve in Watchtower's place: CI builds and pushes; the
+    registry's notification (not a poll) makes this host deploy the pushed digest."""
+    name = f"dockyard-serve-notified-{unique}"
+    port, registry_port = free_port(), free_port()
+    repository = f"127.0.0.1:{registry_port}/dockyard-serve-notified-{unique}"
+    config = tmp_path / "serve.yaml"
+    config.write_text(
+        f"listen: 127.0.0.1:{port}\n"
+        f"state_dir: {tmp_path / 'state'}\n"
+        "apps:\n"
+        "  web:\n"
+        f"    repo: {forge.url}\n"
+        f"    image: {repository}\n"
+        f"    deploy: [{{container: {name}}}]\n"
+        "    watch_window: 3s\n"
+    )
+    deploy_token = _create_token(config, "registry", "deploy")
+    hook = f"http://127.0.0.1:{port}/hooks/registry"
+    with _notifying_registry(tmp_path, port=registry_port, hook=hook, token=deploy_token):
+        server = Server(config=config, port=port, log=tmp_path / "serve.log")
+        server.token = _create_token(config, "reader", "read")
+        server.start()
+        try:
+            with _app_container(docker_client, test_env, repository=repository, name=name):
+                # the setup's own push is notified too: the digest the container already runs
+                (first,) = _wait("the first notification", lambda: _final_builds(server))
+                assert (first["trigger"], first["status"]) == ("image", "live"), first
+                # CI: a new image of the tag the container follows, built and pushed
+                dockerfile = f"FROM {test_env.busybox}\nLABEL ci.run={uuid.uuid4().hex}\n"
+                docker_client.images.build(
+                    fileobj=io.BytesIO(dockerfile.encode()), tag=f"{repository}:main", rm=True
+                )
+                pushed = docker_client.images.push(repository, tag="main")
+                assert '"error"' not in pushed, pushed
+                digest = docker_client.images.get_registry_data(f"{repository}:main").id
+                newest, _first = _wait(
+                    "the pushed digest's deployment",
+                    lambda: len(builds := _final_builds(server)) == 2 and builds,
+                )
+                log = server.build_log(newest["id"])
+                assert (newest["trigger"], newest["status"], newest["digest"]) == (
+                    "image",
+                    "live",
+                    digest,
+                ), log
+                assert newest["delivery"].startswith("registry:")
+                deployments = server.get("/api/v1/apps/web/deployments")
+                assert (deployments[0]["status"], deployments[0]["digest"]) == ("live", digest)
+                assert digest in _running_digests(docker_client, name)
+                assert docker_client.containers.get(name).status == "running"
+        finally:
+            server.stop()
+    assert deploy_token not in server.log.read_text()
+
+
+def _deployed_app(
+    tmp_path: Path,
+    forge: Forge,
+    test_env: TestEnv,
+    unique: str,
+    docker_client: docker.DockerClient,
+    *,
+    window: str,
+    restart: str | None = None,
+) -> Iterator[tuple[Server, str]]:
+    name = f"dockyard-serve-app-{unique}"
+    repository = f"{test_env.registry}/dockyard-serve-e2e-{unique}"
+    with _app_container(
+        docker_client,
+        test_env,
+        repository=repository,
+        name=name,
+        restart=restart,
+        command_in_image=True,
+    ):
+        for server in _server(
+            tmp_path,
+            forge,
+            test_env,
+            unique,
+            extra="",
+            app_extra=f"    deploy: [{{container: {name}}}]\n    watch_window: {window}\n",
+        ):
+            yield server, name
+
+
+@pytest.fixture
+def deployed_briefly(
+    tmp_path: Path,
+    forge: Forge,
+    test_env: TestEnv,
+    unique: str,
+    docker_client: docker.DockerClient,
+) -> Iterator[tuple[Server, str]]:
+    yield from _deployed_app(tmp_path, forge, test_env, unique, docker_client, window="3s")
+
+
+def test_sigkill_while_a_container_is_swapped_rolls_the_swap_back_then_deploys_it_again(
+    deployed_briefly: tuple[Server, str],
+    forge: Forge,
+    test_env: TestEnv,
+    docker_client: docker.DockerClient,
+) -> None:
+    server, container = deployed_briefly
+    before_id = docker_client.containers.get(container).id
+    # The new container turns healthy only after 8 s (when its shell has become sleep): the
+    # swap waits for it, its journal open.
+    files = {
+        "Dockerfile": f"FROM {test_env.busybox}\nUSER 65534\n"
+        "HEALTHCHECK --interval=1s --start-period=120s CMD grep -qx sleep /proc/1/comm\n"
+        'CMD ["sh", "-c", "sleep 8; exec sleep 3600"]\n'
+    }
+    commit = forge.commit("swap", files)
+    server.start()
+    assert server.hook(_push(commit), delivery="e2e-swap").status_code == 202
+
+    def new_container_confirming() -> bool:
+        builds = server.get("/api/v1/apps/web/builds")
+        early = ("queued", "building", "gating", "pushing", "deploying")
+        if builds and builds[0]["status"] not in early:
+            pytest.fail(f"the build left deploying before the kill: {builds[0]}")
+        with contextlib.suppress(docker.errors.NotFound):
+            return docker_client.containers.get(container).id != before_id
+        return False
+
+    _wait("the new container to start and be confirmed", new_container_confirming)
+    (before,) = server.get("/api/v1/apps/web/builds")
+    assert before["status"] == "deploying"
+    server.kill()
+
+    server.start()
+    (after,) = _wait("the resumed deploy to finish", lambda: _final_builds(server))
+    log = server.build_log(after["id"])
+    assert (after["id"], after["status"], after["commit"]) == (before["id"], "live", commit), log
+    assert "dockyard serve restarted during deploying: resumed" in log
+    assert f"deploy recovery: {container}" in server.log.read_text()
+    assert after["digest"] in _running_digests(docker_client, container)
+    running = docker_client.containers.get(container)
+    assert (running.status, running.attrs["State"]["Health"]["Status"]) == ("running", "healthy")
+    # the old container, set aside during the swap, is gone: one container of the app is left
+    left = docker_client.containers.list(all=True, filters={"name": container})
+    assert [c.name for c in left] == [container]
+    assert server.stop() == 0
+
+
+@pytest.fixture
+def watched_service(
+    tmp_path: Path,
+    forge: Forge,
+    test_env: TestEnv,
+    unique: str,
+    docker_client: docker.DockerClient,
+) -> Iterator[tuple[Server, str]]:
+    """A container that restarts on failure, as services run, and a 20 s watch window."""
+    yield from _deployed_app(
+        tmp_path, forge, test_env, unique, docker_client, window="20s", restart="on-failure"
+    )
+
+
+def test_a_pushed_image_that_crashes_inside_the_watch_window_is_rolled_back(
+    watched_service: tuple[Server, str],
+    forge: Forge,
+    test_env: TestEnv,
+    docker_client: docker.DockerClient,
+) -> None:
+    server, container = watched_service
+    image = server.config.read_text().split("image: ")[1].split("\n")[0]
+    (old,) = {
+        ref.split("@", 1)[1]
+        for ref in _running_repo_digests(docker_client, container)
+        if ref.startswith(image + "@")
+    }
+    # Up past the deploy's own 5 s confirmation, then down inside the window.
+    files = {
+        "Dockerfile": f"FROM {test_env.busybox}\nUSER 65534\n"
+        f'CMD ["sh", "-c", "echo {uuid.uuid4().hex}; sleep 8; exit 3"]\n'
+    }
+    commit = forge.commit("crashes", files)
+    server.start()
+    assert server.hook(_push(commit), delivery="e2e-crash").status_code == 202
+    (build,) = _wait("the build to finish", lambda: _final_builds(server))
+    log = server.build_log(build["id"])
+    assert (build["status"], build["commit"]) == ("rolled_back", commit), log
+    assert "restarted" in build["reason"]
+    assert build["reason"].endswith(f"rolled back to {old}")
+    (deployment,) = server.get("/api/v1/apps/web/deployments")
+    assert (deployment["status"], deployment["digest"]) == ("rolled_back", build["digest"])
+    assert deployment["reason"] == build["reason"]
+    assert old in _running_digests(docker_client, container)
+    assert build["digest"] not in _running_digests(docker_client, container)
+    assert docker_client.containers.get(container).status == "running"
+    assert server.stop() == 0
+
+
+def test_sigkill_in_the_first_deployments_window_still_rolls_a_crashing_image_back(
+    watched_service: tuple[Server, str],
+    forge: Forge,
+    test_env: TestEnv,
+    docker_client: docker.DockerClient,
+) -> None:
+    """Nothing of the app is live in the store yet: what the targets ran before the deploy is
+    known only from what the window kept when it opened."""
+    server, container = watched_service
+    image = server.config.read_text().split("image: ")[1].split("\n")[0]
+    (old,) = {
+        ref.split("@", 1)[1]
+        for ref in _running_repo_digests(docker_client, container)
+        if ref.startswith(image + "@")
+    }
+    files = {
+        "Dockerfile": f"FROM {test_env.busybox}\nUSER 65534\n"
+        f'CMD ["sh", "-c", "echo {uuid.uuid4().hex}; sleep 8; exit 3"]\n'
+    }
+    commit = forge.commit("crashes later", files)
+    server.start()
+    assert server.hook(_push(commit), delivery="e2e-window-kill").status_code == 202
+
+    def watching() -> list[dict[str, Any]]:
+        builds: list[dict[str, Any]] = server.get("/api/v1/apps/web/builds")
+        if builds and builds[0]["status"] in ("failed", "rolled_back", "live"):
+            pytest.fail(f"the build ended before the watch window: {builds[0]}")
+        return [b for b in builds if b["status"] == "watching"]
+
+    (before,) = _wait("the build to reach its watch window", watching)
+    server.kill()
+
+    server.start()
+    (after,) = _wait("the resumed build to finish", lambda: _final_builds(server))
+    log = server.build_log(after["id"])
+    assert (after["id"], after["status"]) == (before["id"], "rolled_back"), log
+    assert "dockyard serve restarted during watching: resumed" in log
+    assert after["reason"].endswith(f"rolled back to {old}"), after["reason"]
+    assert old in _running_digests(docker_client, container)
+    assert after["digest"] not in _running_digests(docker_client, container)
     assert server.stop() == 0

@@ -135,6 +135,8 @@ def test_decide_head_with_paths() -> None:
     assert decide_head(C2, live_commit=C1, forced=True, paths=paths, changed=["api/x"]).build
     assert decide_head(C2, live_commit=None, forced=False, paths=paths, changed=["api/x"]).build
     assert decide_head(C2, live_commit=C1, forced=False, changed=["api/x"]).build  # no paths
+    pushed_only = decide_head(C3, live_commit=None, forced=False, paths=paths, changed=[], since=C2)
+    assert pushed_only.reason == "no changed file since 222222222222 matches the app's paths"
 
 
 @pytest.mark.parametrize(
