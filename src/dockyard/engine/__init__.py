@@ -15,6 +15,7 @@ from dockyard.engine._build import (
     remove_image,
     run_image_once,
     tag_image,
+    uses_containerd_store,
     write_context_tar,
 )
 from dockyard.engine._client import Engine, EngineFacts, translate_errors
@@ -162,5 +163,6 @@ __all__ = [
     "tag_image",
     "translate_errors",
     "update_service_image",
+    "uses_containerd_store",
     "write_context_tar",
 ]

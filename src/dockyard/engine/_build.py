@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import json
 import re
 import tarfile
@@ -162,6 +163,15 @@ def build_image(
             )
         emit(BuildEvent("note", "", "no BuildKit in this engine: using the classic builder"))
     reader = _BuildKitReader(emit) if use_buildkit else _ClassicReader(emit)
+    # On the containerd image store, a build that names its tags itself drops the image a tag
+    # pointed at before, even while a container runs it: its config (CMD, ENV, the defaults a
+    # redeploy must tell from the container's own settings) can no longer be inspected. Tagged
+    # through the API afterwards, the replaced image is kept, untagged, as the classic store
+    # keeps it.
+    tags = request.tags
+    tag_after = bool(tags) and uses_containerd_store(engine)
+    if tag_after:
+        request = dataclasses.replace(request, tags=())
     with contextlib.ExitStack() as stack, open(request.context_tar, "rb") as body:
         session = None
         if request.secrets:
@@ -174,6 +184,8 @@ def build_image(
             reader.feed(message)
     if reader.image_id is None:
         raise BuildError("the engine finished the build without reporting an image id")
+    if tag_after:
+        tag_image(engine, image_id=reader.image_id, references=tags)
     return BuiltImage(id=reader.image_id, builder="buildkit" if use_buildkit else "classic")
 
 
@@ -365,6 +377,17 @@ def image_labels(engine: Engine, *, ref: str) -> dict[str, str]:
     with translate_errors(f"inspecting {ref}"):
         config = engine.sdk.api.inspect_image(ref).get("Config") or {}
     return dict(config.get("Labels") or {})
+
+
+def uses_containerd_store(engine: Engine) -> bool:
+    """Does the engine keep its images in containerd's store (Engine 28's default for new
+    installs, ``"containerd-snapshotter": true``)?"""
+    if engine.facts.product != "docker":
+        return False
+    with translate_errors("reading the engine's storage facts"):
+        info = engine.storage_info
+    status = {str(p[0]): str(p[1]) for p in info.get("DriverStatus") or [] if len(p) == 2}
+    return status.get("driver-type") == "io.containerd.snapshotter.v1"
 
 
 def tag_image(engine: Engine, *, image_id: str, references: Iterable[str]) -> None:

@@ -278,7 +278,9 @@ class _Run:
         if final is not None:
             return final
         before = previous or previous_digest(
-            result.results, repository=repository, digests_of=self._repo_digests(result)
+            result.results,
+            repository=repository,
+            digests_of=self._repo_digests(result, repository=repository),
         )
         deployed = [r.as_json() for r in result.results]
         try:
@@ -389,13 +391,13 @@ class _Run:
         self.sink.stage(stage, reason=f"deploy: {reason}")
         return stage
 
-    def _repo_digests(self, result: DeployResult) -> dict[str, list[str]]:
+    def _repo_digests(self, result: DeployResult, *, repository: str) -> dict[str, list[str]]:
         """The registry digests the engine knows for each old image id of the deploy."""
         known: dict[str, list[str]] = {}
         for item in result.results:
             old = item.old_image
             if old and old.startswith("sha256:") and item.target.kind.on_engine:
-                known[old] = self.builder.repo_digests(old)
+                known[old] = self.builder.repo_digests(old, repository=repository)
         return known
 
     def _watch(

@@ -21,7 +21,7 @@ from dockyard.build import (
     push_built,
     run_build,
 )
-from dockyard.errors import DockerfileError, ImageNotFound
+from dockyard.errors import DockerfileError, DockyardError, ImageNotFound
 from dockyard.registry import CredentialStore, RegistryClient
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class Builder(Protocol):
 
     def push(self, *, repository: str, tags: tuple[str, ...], say: Say) -> tuple[str, int]: ...
 
-    def repo_digests(self, image_id: str) -> list[str]: ...
+    def repo_digests(self, image_id: str, *, repository: str) -> list[str]: ...
 
     def close(self) -> None: ...
 
@@ -115,11 +115,24 @@ class EngineBuilder:
             self.engine(), self.registry(), image=repository, tags=tags, reporter=PlainReporter(say)
         )
 
-    def repo_digests(self, image_id: str) -> list[str]:
-        from dockyard.engine import inspect_image
+    def repo_digests(self, image_id: str, *, repository: str) -> list[str]:
+        """The ``repository@digest`` names the engine knows for ``image_id``. On the containerd
+        store an image whose tag moved on keeps none, but its id is the digest it was pulled
+        by: that one counts when ``repository`` serves it."""
+        from dockyard.engine import inspect_image, uses_containerd_store
+        from dockyard.registry import parse_reference
 
         image = inspect_image(self.engine(), ref=image_id)
-        return list(image.repo_digests) if image is not None else []
+        known = list(image.repo_digests) if image is not None else []
+        if known or not uses_containerd_store(self.engine()):
+            return known
+        reference = f"{repository}@{image_id}"
+        try:
+            with RegistryClient(credentials=self._credentials) as client:
+                client.head_manifest(parse_reference(reference))
+        except DockyardError:
+            return []
+        return [reference]
 
     def close(self) -> None:
         self._stack.close()

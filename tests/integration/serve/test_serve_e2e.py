@@ -426,6 +426,9 @@ def _app_container(
     else:
         docker_client.images.get(test_env.busybox).tag(repository, "main")
     docker_client.images.push(repository, tag="main", auth_config=auth)
+    if command_in_image:  # run what the registry serves, pulled, as a host runs its services
+        docker_client.images.remove(f"{repository}:main", force=True)
+        docker_client.images.pull(repository, tag="main", auth_config=auth)
     docker_client.containers.run(
         f"{repository}:main",
         command,
@@ -847,7 +850,7 @@ def test_a_pushed_image_that_crashes_inside_the_watch_window_is_rolled_back(
     assert server.hook(_push(commit), delivery="e2e-crash").status_code == 202
     (build,) = _wait("the build to finish", lambda: _final_builds(server))
     log = server.build_log(build["id"])
-    assert (build["status"], build["commit"]) == ("rolled_back", commit), log
+    assert (build["status"], build["commit"]) == ("rolled_back", commit), (build["reason"], log)
     assert "restarted" in build["reason"]
     assert build["reason"].endswith(f"rolled back to {old}")
     (deployment,) = server.get("/api/v1/apps/web/deployments")

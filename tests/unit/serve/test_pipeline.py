@@ -142,7 +142,7 @@ class FakeBuilder:
         self._step("push")
         return NEW, 1234
 
-    def repo_digests(self, image_id: str) -> list[str]:
+    def repo_digests(self, image_id: str, *, repository: str) -> list[str]:
         return [f"127.0.0.1:5000/web@{OLD}"] if image_id == OLD_ID else []
 
     def close(self) -> None:
