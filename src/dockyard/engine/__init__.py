@@ -15,7 +15,6 @@ from dockyard.engine._build import (
     remove_image,
     run_image_once,
     tag_image,
-    uses_containerd_store,
     write_context_tar,
 )
 from dockyard.engine._client import Engine, EngineFacts, translate_errors
@@ -45,6 +44,7 @@ from dockyard.engine._images import (
     inspect_image,
     local_layer_store,
     stream_saved_image,
+    uses_containerd_store,
 )
 from dockyard.engine._models import ContainerInspect, ImageInspect
 from dockyard.engine._nodes import ManagerStatus, NodeInspect, list_nodes

@@ -26,6 +26,7 @@ import docker.utils.build
 
 from dockyard.engine._buildkit_trace import TraceDecodeError, TraceUpdate, decode_trace
 from dockyard.engine._client import Engine, translate_errors
+from dockyard.engine._images import uses_containerd_store
 from dockyard.errors import BuildError, DockerfileError, EngineError, ImageNotFound
 from dockyard.secrets import Secret
 
@@ -377,17 +378,6 @@ def image_labels(engine: Engine, *, ref: str) -> dict[str, str]:
     with translate_errors(f"inspecting {ref}"):
         config = engine.sdk.api.inspect_image(ref).get("Config") or {}
     return dict(config.get("Labels") or {})
-
-
-def uses_containerd_store(engine: Engine) -> bool:
-    """Does the engine keep its images in containerd's store (Engine 28's default for new
-    installs, ``"containerd-snapshotter": true``)?"""
-    if engine.facts.product != "docker":
-        return False
-    with translate_errors("reading the engine's storage facts"):
-        info = engine.storage_info
-    status = {str(p[0]): str(p[1]) for p in info.get("DriverStatus") or [] if len(p) == 2}
-    return status.get("driver-type") == "io.containerd.snapshotter.v1"
 
 
 def tag_image(engine: Engine, *, image_id: str, references: Iterable[str]) -> None:

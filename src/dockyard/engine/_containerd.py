@@ -37,13 +37,12 @@ from typing import Any
 
 from dockyard.engine._bolt import BoltBucket, BoltError, open_bolt
 from dockyard.engine._client import Engine
-from dockyard.engine._images import chain_ids, local_storage_facts
+from dockyard.engine._images import chain_ids, local_storage_facts, uses_containerd_store
 from dockyard.errors import DigestMismatch
 
 __all__ = ["ContainerdStore", "SnapshotImage", "local_containerd_store"]
 
 _NAMESPACE = b"moby"
-_SNAPSHOTTER_TYPE = "io.containerd.snapshotter.v1"
 _COMMITTED = 3  # containerd's snapshots.KindCommitted
 _UNCOMPRESSED_LABEL = b"containerd.io/uncompressed"
 _INDEX_TYPES = {
@@ -248,8 +247,7 @@ def local_containerd_store(engine: Engine) -> ContainerdStore | None:
     info = local_storage_facts(engine)
     if info is None:
         return None
-    status = {str(pair[0]): str(pair[1]) for pair in info.get("DriverStatus") or [] if pair}
-    if status.get("driver-type") != _SNAPSHOTTER_TYPE or info.get("Driver") != "overlayfs":
+    if not uses_containerd_store(engine) or info.get("Driver") != "overlayfs":
         return None
     candidates = [
         os.environ.get(_ROOT_ENV, ""),

@@ -35,6 +35,7 @@ __all__ = [
     "inspect_image_document",
     "local_layer_store",
     "stream_saved_image",
+    "uses_containerd_store",
 ]
 
 _CHUNK = 1 << 20
@@ -130,6 +131,19 @@ def local_storage_facts(engine: Engine) -> dict[str, Any] | None:
     if (host and not host.startswith("unix://")) or engine.facts.product != "docker":
         return None
     return engine.storage_info
+
+
+_SNAPSHOTTER_TYPE = "io.containerd.snapshotter.v1"
+
+
+def uses_containerd_store(engine: Engine) -> bool:
+    """Does the engine keep its images in containerd's store (Engine 28's default for new
+    installs, ``"containerd-snapshotter": true``)? False for Podman."""
+    if engine.facts.product != "docker":
+        return False
+    info = engine.storage_info
+    status = {str(pair[0]): str(pair[1]) for pair in info.get("DriverStatus") or [] if pair}
+    return status.get("driver-type") == _SNAPSHOTTER_TYPE
 
 
 def local_layer_store(engine: Engine) -> LayerStore | None:

@@ -570,10 +570,12 @@ class Inbox:
                 commit = self.runner.head(app)
             except DockyardError as exc:
                 return DeliveryStatus.FAILED, redact(f"git ls-remote: {exc}")
-            changed, since = None, live_commit or self._last_built(app.name)
-            if delivery.provider == "poll" and app.paths and since not in (None, commit):
+            changed, since = None, live_commit
+            if delivery.provider == "poll" and app.paths:
                 # a polled head comes with no list of changed files: git is asked for one
-                changed = self.runner.changed_files(app, since=str(since), commit=commit)
+                since = since or self._last_built(app.name)
+                if since not in (None, commit):
+                    changed = self.runner.changed_files(app, since=str(since), commit=commit)
             decision = decide_head(
                 commit,
                 live_commit=live_commit,
