@@ -445,10 +445,27 @@ def _app_container(
         _remove_images(docker_client, repository)
 
 
-def _running_repo_digests(docker_client: docker.DockerClient, container: str) -> list[str]:
-    """The ``repository@digest`` names of the image ``container`` runs."""
-    image = docker_client.images.get(docker_client.containers.get(container).attrs["Image"])
-    return list(image.attrs["RepoDigests"])
+def _app_digest(server: Server, docker_client: docker.DockerClient, container: str) -> str:
+    """The digest, in the app's repository, of the image ``container`` runs."""
+    image = server.config.read_text().split("image: ")[1].split("\n")[0]
+    running = docker_client.images.get(docker_client.containers.get(container).attrs["Image"])
+    (digest,) = {
+        ref.split("@", 1)[1] for ref in running.attrs["RepoDigests"] if ref.startswith(image + "@")
+    }
+    return digest
+
+
+def _wait_for_watching(server: Server) -> dict[str, Any]:
+    """The app's one build, once it is in its watch window (failing if it ends first)."""
+
+    def watching() -> list[dict[str, Any]]:
+        builds: list[dict[str, Any]] = server.get("/api/v1/apps/web/builds")
+        if builds and builds[0]["status"] in ("failed", "rolled_back", "live"):
+            pytest.fail(f"the build ended before the watch window: {builds[0]}")
+        return [b for b in builds if b["status"] == "watching"]
+
+    (build,) = _wait("the build to reach its watch window", watching)
+    return build
 
 
 def _running_digests(docker_client: docker.DockerClient, container: str) -> list[str]:
@@ -492,13 +509,7 @@ def test_sigkill_in_the_watch_window_resumes_the_same_build_to_live(
     server.start()
     assert server.hook(_push(commit), delivery="e2e-watch").status_code == 202
 
-    def watching() -> list[dict[str, Any]]:
-        builds: list[dict[str, Any]] = server.get("/api/v1/apps/web/builds")
-        if builds and builds[0]["status"] in ("failed", "rolled_back", "live"):
-            pytest.fail(f"the build ended before the watch window: {builds[0]}")
-        return [b for b in builds if b["status"] == "watching"]
-
-    (before,) = _wait("the build to reach its watch window", watching)
+    before = _wait_for_watching(server)
     server.kill()
 
     server.start()
@@ -834,12 +845,7 @@ def test_a_pushed_image_that_crashes_inside_the_watch_window_is_rolled_back(
     docker_client: docker.DockerClient,
 ) -> None:
     server, container = watched_service
-    image = server.config.read_text().split("image: ")[1].split("\n")[0]
-    (old,) = {
-        ref.split("@", 1)[1]
-        for ref in _running_repo_digests(docker_client, container)
-        if ref.startswith(image + "@")
-    }
+    old = _app_digest(server, docker_client, container)
     # Up past the deploy's own 5 s confirmation, then down inside the window.
     files = {
         "Dockerfile": f"FROM {test_env.busybox}\nUSER 65534\n"
@@ -871,12 +877,7 @@ def test_sigkill_in_the_first_deployments_window_still_rolls_a_crashing_image_ba
     """Nothing of the app is live in the store yet: what the targets ran before the deploy is
     known only from what the window kept when it opened."""
     server, container = watched_service
-    image = server.config.read_text().split("image: ")[1].split("\n")[0]
-    (old,) = {
-        ref.split("@", 1)[1]
-        for ref in _running_repo_digests(docker_client, container)
-        if ref.startswith(image + "@")
-    }
+    old = _app_digest(server, docker_client, container)
     files = {
         "Dockerfile": f"FROM {test_env.busybox}\nUSER 65534\n"
         f'CMD ["sh", "-c", "echo {uuid.uuid4().hex}; sleep 8; exit 3"]\n'
@@ -885,13 +886,7 @@ def test_sigkill_in_the_first_deployments_window_still_rolls_a_crashing_image_ba
     server.start()
     assert server.hook(_push(commit), delivery="e2e-window-kill").status_code == 202
 
-    def watching() -> list[dict[str, Any]]:
-        builds: list[dict[str, Any]] = server.get("/api/v1/apps/web/builds")
-        if builds and builds[0]["status"] in ("failed", "rolled_back", "live"):
-            pytest.fail(f"the build ended before the watch window: {builds[0]}")
-        return [b for b in builds if b["status"] == "watching"]
-
-    (before,) = _wait("the build to reach its watch window", watching)
+    before = _wait_for_watching(server)
     server.kill()
 
     server.start()

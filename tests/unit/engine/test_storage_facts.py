@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import docker
 import pytest
 import requests
 import requests.adapters
 
-from dockyard.engine import Engine, local_containerd_store, local_layer_store
+from dockyard.engine import local_containerd_store, local_layer_store
+from tests.unit.engine.sdk import engine_over
 
 
 class InfoAPI(requests.adapters.BaseAdapter):
@@ -44,16 +44,8 @@ class InfoAPI(requests.adapters.BaseAdapter):
         pass
 
 
-def _engine(api: InfoAPI) -> Engine:
-    engine = Engine()
-    client = docker.DockerClient(base_url="tcp://engine.invalid:2375", version="1.41")
-    client.api.mount("http://", api)
-    engine.__dict__["sdk"] = client  # the connected SDK client, without a real socket
-    return engine
-
-
 @pytest.fixture(autouse=True)
-def _local_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+def _localengine_over(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DOCKER_HOST", raising=False)
     monkeypatch.delenv("DOCKYARD_ENGINE_LAYER_STORE", raising=False)
     monkeypatch.delenv("DOCKYARD_CONTAINERD_ROOT", raising=False)
@@ -61,7 +53,7 @@ def _local_engine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_both_stores_are_looked_up_with_one_info_call(tmp_path: Path) -> None:
     api = InfoAPI(root=tmp_path, driver="overlayfs", driver_status=[["driver-type", "x"]])
-    engine = _engine(api)
+    engine = engine_over(api)
     assert local_layer_store(engine) is None  # no layerdb under the root
     assert local_containerd_store(engine) is None  # not the overlayfs snapshotter
     assert api.paths.count("/info") == 1
@@ -70,7 +62,7 @@ def test_both_stores_are_looked_up_with_one_info_call(tmp_path: Path) -> None:
 def test_the_classic_store_is_found_from_the_one_info_call(tmp_path: Path) -> None:
     (tmp_path / "image" / "overlay2" / "layerdb" / "sha256").mkdir(parents=True)
     api = InfoAPI(root=tmp_path, driver="overlay2", driver_status=[])
-    engine = _engine(api)
+    engine = engine_over(api)
     assert local_layer_store(engine) is not None
     assert local_containerd_store(engine) is None
     assert api.paths.count("/info") == 1
@@ -79,7 +71,7 @@ def test_the_classic_store_is_found_from_the_one_info_call(tmp_path: Path) -> No
 def test_a_store_turned_off_reads_no_info(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DOCKYARD_ENGINE_LAYER_STORE", "off")
     api = InfoAPI(root=tmp_path, driver="overlay2", driver_status=[])
-    engine = _engine(api)
+    engine = engine_over(api)
     assert local_layer_store(engine) is None
     assert local_containerd_store(engine) is None
     assert "/info" not in api.paths

@@ -12,13 +12,11 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
-import docker
 import pytest
 import requests
 import requests.adapters
 
 from dockyard.engine import (
-    Engine,
     inspect_service,
     is_swarm_manager,
     list_nodes,
@@ -29,6 +27,7 @@ from dockyard.engine import (
     update_service_image,
 )
 from dockyard.errors import EngineError, ServiceNotFound
+from tests.unit.engine.sdk import engine_over
 
 DATA = Path(__file__).parents[2] / "data" / "engine"
 SERVICE_ID = "t3hohblg97se7ecetyzskbyg7"
@@ -94,14 +93,6 @@ class FakeEngineAPI(requests.adapters.BaseAdapter):
         return [r for r in self.sent if r.method == method][-1]
 
 
-def _engine(api: FakeEngineAPI) -> Engine:
-    engine = Engine()
-    client = docker.DockerClient(base_url="tcp://engine.invalid:2375", version="1.41")
-    client.api.mount("http://", api)
-    engine.__dict__["sdk"] = client  # the connected SDK client, without a real socket
-    return engine
-
-
 def _query(request: requests.PreparedRequest) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(request.path_url or "").query))
 
@@ -115,7 +106,7 @@ def test_an_image_update_posts_the_whole_stored_spec_with_only_the_image_changed
     updated: dict[str, Any],
 ) -> None:
     api = FakeEngineAPI(service=updated)
-    result = update_service_image(_engine(api), service="dy-capture", image=NEW_IMAGE)
+    result = update_service_image(engine_over(api), service="dy-capture", image=NEW_IMAGE)
     posted = api.last("POST")
     assert posted.path_url.startswith(f"/v1.41/services/{SERVICE_ID}/update?")
     assert _query(posted) == {"version": "68", "registryAuthFrom": "spec"}
@@ -135,7 +126,7 @@ def test_an_image_update_forwards_the_credentials_in_the_registry_auth_header(
 ) -> None:
     api = FakeEngineAPI(service=updated)
     auth = {"username": "dockyard", "password": "s3cret", "serveraddress": "127.0.0.1:5001"}
-    update_service_image(_engine(api), service="dy-capture", image=NEW_IMAGE, auth=auth)
+    update_service_image(engine_over(api), service="dy-capture", image=NEW_IMAGE, auth=auth)
     posted = api.last("POST")
     header = posted.headers["X-Registry-Auth"]
     assert json.loads(base64.urlsafe_b64decode(header)) == auth
@@ -146,7 +137,7 @@ def test_a_rollback_asks_for_the_previous_spec_with_its_credentials(
     updated: dict[str, Any],
 ) -> None:
     api = FakeEngineAPI(service=updated)
-    result = rollback_service(_engine(api), service=SERVICE_ID)
+    result = rollback_service(engine_over(api), service=SERVICE_ID)
     posted = api.last("POST")
     assert _query(posted) == {
         "version": "68",
@@ -160,7 +151,7 @@ def test_a_rollback_asks_for_the_previous_spec_with_its_credentials(
 def test_a_service_without_a_previous_spec_cannot_be_rolled_back() -> None:
     api = FakeEngineAPI(service=_load("service-created"))
     with pytest.raises(EngineError, match="dy-capture: it has no previous spec to return to"):
-        rollback_service(_engine(api), service="dy-capture")
+        rollback_service(engine_over(api), service="dy-capture")
     assert [r.method for r in api.sent] == ["GET"]
 
 
@@ -177,13 +168,13 @@ def test_a_service_without_a_previous_spec_cannot_be_rolled_back() -> None:
 def test_an_unknown_service_is_service_not_found(call: Any, updated: dict[str, Any]) -> None:
     api = FakeEngineAPI(service=updated)
     with pytest.raises(ServiceNotFound, match="no Swarm service 'nope' on this manager"):
-        call(_engine(api))
+        call(engine_over(api))
 
 
 def test_a_worker_is_no_manager_and_its_refusal_is_an_engine_error(
     updated: dict[str, Any],
 ) -> None:
-    engine = _engine(FakeEngineAPI(service=updated, manager=False))
+    engine = engine_over(FakeEngineAPI(service=updated, manager=False))
     assert not is_swarm_manager(engine)
     assert swarm_info(engine).node_addr == "10.77.0.2"
     with pytest.raises(EngineError, match="listing swarm nodes: This node is not a swarm manager"):
@@ -192,7 +183,7 @@ def test_a_worker_is_no_manager_and_its_refusal_is_an_engine_error(
 
 def test_list_services_sends_label_filters_and_reads_models(updated: dict[str, Any]) -> None:
     api = FakeEngineAPI(service=updated)
-    engine = _engine(api)
+    engine = engine_over(api)
     assert is_swarm_manager(engine)
     services = list_services(engine, labels={"dockyard.test": "capture", "com.example.tier": None})
     assert [s.name for s in services] == ["dy-capture"]
@@ -202,11 +193,11 @@ def test_list_services_sends_label_filters_and_reads_models(updated: dict[str, A
 
 def test_list_tasks_filters_by_service_and_desired_state(updated: dict[str, Any]) -> None:
     api = FakeEngineAPI(service=updated)
-    tasks = list_tasks(_engine(api), service="dy-capture", desired_state="running")
+    tasks = list_tasks(engine_over(api), service="dy-capture", desired_state="running")
     assert len(tasks) == 5  # the fake does not filter; the engine does
     filters = json.loads(_query(api.last("GET"))["filters"])
     assert filters == {"service": ["dy-capture"], "desired-state": ["running"]}
-    assert [n.hostname for n in list_nodes(_engine(api))] == [
+    assert [n.hostname for n in list_nodes(engine_over(api))] == [
         "swarm-manager",
         "swarm-worker2",
         "swarm-worker1",
